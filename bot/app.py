@@ -1,0 +1,134 @@
+"""The composition root: builds the stores and clients once and wires the blueprints."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import redis
+import sqlalchemy as sa
+from flask import Flask, Response, jsonify, render_template, request
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.exceptions import HTTPException
+
+from bot.ratelimit import RedisRateLimiter
+from bot.redis_connection import connect_redis
+from bot.settings import Settings, load_settings
+from case_store.db import make_engine, make_session_factory
+from case_store.media import MediaStore
+from case_store.media_views import media_blueprint
+from case_store.open311.views import (
+    Open311Config,
+    is_open311_path,
+    open311_blueprint,
+    open311_error_for_path,
+)
+
+MAX_UPLOAD_BYTES = 30 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class AppServices:
+    """Everything the app's parts share; built once per process."""
+
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    redis: redis.Redis
+    media: MediaStore
+
+
+def build_services(settings: Settings) -> AppServices:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.sqlalchemy_url)
+    return AppServices(
+        settings=settings,
+        engine=engine,
+        sessions=make_session_factory(engine),
+        redis=connect_redis(settings),
+        media=MediaStore(settings.media_dir),
+    )
+
+
+def create_app(settings: Settings | None = None, services: AppServices | None = None) -> Flask:
+    settings = settings or (services.settings if services else load_settings())
+    settings.check()
+    services = services or build_services(settings)
+    logging.basicConfig(level=settings.log_level)
+
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES,
+        JSON_SORT_KEYS=False,
+    )
+    app.extensions["intake"] = services
+
+    app.register_blueprint(
+        open311_blueprint(
+            services.sessions,
+            Open311Config(
+                public_base_url=settings.public_base_url,
+                jurisdiction_id=settings.open311_jurisdiction_id,
+                contact=settings.open311_contact,
+                key_service=settings.open311_key_service,
+                posts_per_minute=settings.open311_rate_limit_per_minute,
+            ),
+            RedisRateLimiter(services.redis),
+        )
+    )
+    app.register_blueprint(media_blueprint(services.media))
+
+    @app.get("/")
+    def home() -> str:
+        return render_template("home.html", city_name=settings.city_name)
+
+    @app.get("/healthz")
+    def healthz() -> tuple[Response, int]:
+        checks = {"database": _check_database(services.engine), "redis": _check_redis(services.redis)}
+        healthy = all(v == "ok" for v in checks.values())
+        return jsonify(status="ok" if healthy else "unavailable", checks=checks), 200 if healthy else 503
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Response | HTTPException:
+        # Open311 clients get the spec's envelope even for unknown URLs and wrong methods.
+        if is_open311_path(request.path):
+            return open311_error_for_path(request.path, error.code or 400, _describe(error))
+        return error
+
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+    return app
+
+
+def _describe(error: HTTPException) -> str:
+    if error.code == 404:
+        return "no such Open311 resource; see /open311/v2/discovery.json (or .xml)"
+    if error.code == 405:
+        return f"method {request.method} is not allowed here"
+    if error.code == 413:
+        return "the request body is too large"
+    return error.description or error.name
+
+
+def _check_database(engine: Engine) -> str:
+    try:
+        with engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+    except sa.exc.SQLAlchemyError as exc:
+        return f"error: {type(exc).__name__}"
+    return "ok"
+
+
+def _check_redis(client: redis.Redis) -> str:
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        return f"error: {type(exc).__name__}"
+    return "ok"

@@ -1,0 +1,156 @@
+"""Open311 documents in JSON and XML.
+
+Documents are built once as plain Python values (lists of dicts), then rendered in
+either format: XML by the spec's element names, JSON by the Spark convention the spec
+uses (the root element becomes a list).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from case_store.models import CaseEvent
+from case_store.statuses import CLOSURE_REASON_TEXT, STATUS_TEXT, CaseStatus, ClosureReason
+
+# The element name of one item of each list, as the spec's XML examples show.
+ITEM_TAGS = {
+    "services": "service",
+    "service_requests": "request",
+    "errors": "error",
+    "attributes": "attribute",
+    "values": "value",
+    "notes": "note",
+    "endpoints": "endpoint",
+    "formats": "format",
+}
+
+# Characters XML 1.0 cannot carry, even escaped.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Contact details residents sometimes type into descriptions; never published.
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+_PHONE = re.compile(r"(?<![\w/])\+?(?:\d[\s().-]{0,2}){9,14}\d(?!\w)|\b\d{3}[-.\s]\d{4}\b")
+
+
+def w3c(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def redact_contacts(text: str | None) -> str | None:
+    if not text:
+        return text
+    return _PHONE.sub("[phone removed]", _EMAIL.sub("[email removed]", text))
+
+
+def service_document(row: Any) -> dict[str, Any]:
+    return {
+        "service_code": row.code,
+        "service_name": row.name,
+        "description": row.description,
+        "metadata": bool(row.attributes),
+        "type": row.type,
+        "keywords": ", ".join(row.keywords),
+        "group": row.group,
+    }
+
+
+def definition_document(service: Any) -> dict[str, Any]:
+    return {
+        "service_code": service.code,
+        "attributes": [
+            {
+                "variable": a["variable"],
+                "code": a["code"],
+                "datatype": a["datatype"],
+                "required": a["required"],
+                "datatype_description": a.get("datatype_description"),
+                "order": a["order"],
+                "description": a["description"],
+                **({"values": [{"key": v["key"], "name": v["name"]} for v in a["values"]]} if a["values"] else {}),
+            }
+            for a in sorted(service.attributes, key=lambda a: a["order"])
+        ],
+    }
+
+
+def request_document(
+    row: Any,
+    *,
+    media_url: str | None,
+    events: Sequence[CaseEvent] | None = None,
+) -> dict[str, Any]:
+    """One service request; ``events`` adds the extension fields when given."""
+    status = CaseStatus(row.status)
+    document: dict[str, Any] = {
+        "service_request_id": row.public_id,
+        "status": str(status.open311),
+        "status_notes": row.status_notes,
+        "service_name": row.service_name,
+        "service_code": row.service_code,
+        "description": redact_contacts(row.description),
+        "agency_responsible": row.department,
+        "service_notice": None,
+        "requested_datetime": w3c(row.requested_at),
+        "updated_datetime": w3c(row.updated_at),
+        "expected_datetime": w3c(row.expected_at),
+        "address": row.address,
+        "address_id": row.address_id,
+        "zipcode": row.zipcode,
+        "lat": row.lat,
+        "long": row.lon,
+        "media_url": media_url or row.external_media_url,
+    }
+    if events is not None:
+        reason = ClosureReason(row.closure_reason) if row.closure_reason else None
+        document["detailed_status"] = str(status)
+        document["detailed_status_text"] = STATUS_TEXT[status]
+        document["closure_reason"] = str(reason) if reason else None
+        document["closure_reason_text"] = CLOSURE_REASON_TEXT[reason] if reason else None
+        document["notes"] = [note_document(e) for e in events]
+    return document
+
+
+def note_document(event: CaseEvent) -> dict[str, Any]:
+    return {
+        "datetime": w3c(event.created_at),
+        "type": str(event.kind),
+        "status": str(event.new_status) if event.new_status else None,
+        "summary": STATUS_TEXT[event.new_status] if event.new_status else str(event.kind).replace("_", " "),
+        "description": redact_contacts(event.note),
+    }
+
+
+def error_document(http_status: int, description: str) -> list[dict[str, Any]]:
+    return [{"code": http_status, "description": description}]
+
+
+def render_json(document: Any) -> str:
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+
+
+def render_xml(root_tag: str, document: Any) -> bytes:
+    root = ET.Element(root_tag)
+    _fill(root, root_tag, document)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8", xml_declaration=False)
+
+
+def _fill(element: ET.Element, tag: str, value: Any) -> None:
+    if isinstance(value, Mapping):
+        for key, child in value.items():
+            _fill(ET.SubElement(element, key), key, child)
+    elif isinstance(value, list | tuple):
+        item_tag = ITEM_TAGS[tag]
+        for child in value:
+            _fill(ET.SubElement(element, item_tag), item_tag, child)
+    elif value is None:
+        return
+    elif isinstance(value, bool):
+        element.text = "true" if value else "false"
+    else:
+        element.text = _NOT_XML.sub("", str(value))
