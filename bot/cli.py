@@ -78,9 +78,12 @@ def db() -> None:
 @db.command("upgrade")
 @click.option("--revision", default="head", show_default=True)
 def db_upgrade(revision: str) -> None:
-    """Applies migrations (the Procfile's release step)."""
+    """Applies migrations and loads the default catalog into an empty store (the release step)."""
     services = _services()
-    migrate.upgrade(services.engine, revision)
+    if revision == "head":
+        prepare_store(services)
+    else:
+        migrate.upgrade(services.engine, revision)
     click.echo(f"Database at revision {migrate.current_revision(services.engine)}")
 
 
