@@ -12,8 +12,8 @@ import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
-from xml.etree import ElementTree as ET
 
+from lxml import etree
 from case_store.models import CaseEvent
 from case_store.statuses import CLOSURE_REASON_TEXT, STATUS_TEXT, CaseStatus, ClosureReason
 
@@ -36,10 +36,15 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 _PHONE = re.compile(r"(?<![\w/])\+?(?:\d[\s().-]{0,2}){9,14}\d(?!\w)|\b\d{3}[-.\s]\d{4}\b")
 
 
+_OPEN311_STATUS = {status: str(status.open311) for status in CaseStatus}
+
+
 def w3c(value: datetime | None) -> str | None:
     if value is None:
         return None
-    return value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return value.isoformat(timespec="seconds")[:-6] + "Z"
 
 
 def redact_contacts(text: str | None) -> str | None:
@@ -86,10 +91,9 @@ def request_document(
     events: Sequence[CaseEvent] | None = None,
 ) -> dict[str, Any]:
     """One service request; ``events`` adds the extension fields when given."""
-    status = CaseStatus(row.status)
     document: dict[str, Any] = {
         "service_request_id": row.public_id,
-        "status": str(status.open311),
+        "status": _OPEN311_STATUS[row.status],
         "status_notes": row.status_notes,
         "service_name": row.service_name,
         "service_code": row.service_code,
@@ -107,6 +111,7 @@ def request_document(
         "media_url": media_url or row.external_media_url,
     }
     if events is not None:
+        status = CaseStatus(row.status)
         reason = ClosureReason(row.closure_reason) if row.closure_reason else None
         document["detailed_status"] = str(status)
         document["detailed_status_text"] = STATUS_TEXT[status]
@@ -135,19 +140,19 @@ def render_json(document: Any) -> str:
 
 
 def render_xml(root_tag: str, document: Any) -> bytes:
-    root = ET.Element(root_tag)
+    root = etree.Element(root_tag)
     _fill(root, root_tag, document)
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8", xml_declaration=False)
+    return etree.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
-def _fill(element: ET.Element, tag: str, value: Any) -> None:
+def _fill(element: etree._Element, tag: str, value: Any) -> None:
     if isinstance(value, Mapping):
         for key, child in value.items():
-            _fill(ET.SubElement(element, key), key, child)
+            _fill(etree.SubElement(element, key), key, child)
     elif isinstance(value, list | tuple):
         item_tag = ITEM_TAGS[tag]
         for child in value:
-            _fill(ET.SubElement(element, item_tag), item_tag, child)
+            _fill(etree.SubElement(element, item_tag), item_tag, child)
     elif value is None:
         return
     elif isinstance(value, bool):

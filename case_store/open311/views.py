@@ -28,7 +28,7 @@ from case_store.open311.params import (
     parse_requests_args,
     split_attribute_args,
 )
-from case_store.queries import CaseQuery, find_cases, first_photos, public_events, service_ids_for
+from case_store.queries import CaseQuery, find_cases, public_events, service_ids_for
 from case_store.service import check_create_case, do_create_case
 
 log = logging.getLogger(__name__)
@@ -57,8 +57,11 @@ def open311_blueprint(
     bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
     api_url = f"{config.public_base_url}/open311/v2"
 
-    def media_url(photo: tuple[str, str] | None) -> str | None:
-        return f"{config.public_base_url}/media/{media_filename(*photo)}" if photo else None
+    def media_url(first_photo: str | None) -> str | None:
+        if not first_photo:
+            return None
+        sha256, content_type = first_photo.split(" ", 1)
+        return f"{config.public_base_url}/media/{media_filename(sha256, content_type)}"
 
     def check_jurisdiction(args: Mapping[str, Sequence[str]]) -> None:
         given = first(args, "jurisdiction_id")
@@ -153,13 +156,11 @@ def open311_blueprint(
         return respond(fmt, "service_requests", document)
 
     def documents_for(session: Session, rows: Sequence[Any], *, extensions: bool) -> list[dict[str, Any]]:
-        ids = [row.id for row in rows]
-        photos = first_photos(session, ids)
-        events = public_events(session, ids) if extensions else None
+        events = public_events(session, [row.id for row in rows]) if extensions else None
         return [
             serialize.request_document(
                 row,
-                media_url=media_url(photos.get(row.id)),
+                media_url=media_url(row.first_photo),
                 events=events.get(row.id, []) if events is not None else None,
             )
             for row in rows
