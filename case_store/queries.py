@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Unpack
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Row
@@ -65,7 +66,7 @@ FIRST_PHOTO = (
 )
 
 
-def find_cases(session: Session, query: CaseQuery) -> Sequence[Row[tuple[object, ...]]]:
+def find_cases(session: Session, query: CaseQuery) -> Sequence[Row[Unpack[tuple[Any, ...]]]]:
     stmt = sa.select(*PUBLIC_COLUMNS, FIRST_PHOTO).join(Service, Case.service_id == Service.id)
     if query.public_ids:
         # Open311: a list of ids overrides every other filter.

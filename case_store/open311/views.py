@@ -68,6 +68,14 @@ def open311_blueprint(
         if given is not None and config.jurisdiction_id and given != config.jurisdiction_id:
             raise not_found(f"jurisdiction_id {given[:80]!r} was not found")
 
+    @bp.after_request
+    def allow_public_reads(response: Response) -> Response:
+        # Open311 data is public: maps and dashboards on other sites may read it.
+        # Posting needs an API key and is left to same-origin or server-side clients.
+        if request.method == "GET":
+            response.headers["Access-Control-Allow-Origin"] = "*"
+        return response
+
     @bp.errorhandler(Open311Error)
     def open311_error(error: Open311Error) -> Response:
         return error_response(_format_of_path(request.path), error.http_status, error.description, error.headers)
