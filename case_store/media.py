@@ -92,7 +92,9 @@ class MediaStore:
 
     def path_of(self, filename: str) -> Path | None:
         """The file for a public media name, or None for anything else (no path tricks)."""
-        match = _NAME.match(filename)
+        # fullmatch, not match: ``$`` also matches before a trailing newline, which let
+        # "<sha>.jpg\n" (URL-encoded %0A) serve the photo under a second, non-canonical name.
+        match = _NAME.fullmatch(filename)
         if not match:
             return None
         path = self._path(match.group(1), match.group(2))

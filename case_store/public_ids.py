@@ -13,4 +13,5 @@ def format_public_id(case_pk: int) -> str:
 
 
 def is_public_id(value: str) -> bool:
-    return bool(_PATTERN.match(value))
+    # fullmatch: with match, ``$`` also accepted "311-000001\n" as a well-formed id.
+    return bool(_PATTERN.fullmatch(value))

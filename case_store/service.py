@@ -73,7 +73,7 @@ def check_create_case(session: Session, draft: NewCase) -> CheckedCase:
     if service is None or not service.active:
         raise NotFoundError(f"service_code {draft.service_code!r} was not found")
 
-    description = clean_text(draft.description) if draft.description else None
+    description = (clean_text(draft.description) if draft.description else None) or None
     if description and len(description) > MAX_DESCRIPTION:
         raise CaseValidationError(
             "description", f"description is {len(description)} characters; the limit is {MAX_DESCRIPTION}"

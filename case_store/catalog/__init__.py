@@ -63,7 +63,10 @@ class AttributeValue(_Strict):
     @field_validator("key", mode="before")
     @classmethod
     def _key_as_text(cls, value: Any) -> Any:
-        # YAML reads `key: 1` as an int; Open311 keys are strings on the wire.
+        # YAML reads `key: yes` as a boolean and `key: 1` as a number; Open311 keys are
+        # strings on the wire. A boolean is refused, because "True" is never what was meant.
+        if isinstance(value, bool):
+            raise ValueError('put yes/no/on/off keys in quotes, e.g. key: "yes"')
         return str(value) if isinstance(value, int | float) else value
 
 
@@ -116,10 +119,15 @@ class ServiceDefinition(_Strict):
 
 
 class Catalog(_Strict):
-    services: Annotated[tuple[ServiceDefinition, ...], Field(min_length=1)]
+    # Not Field(min_length=1): pydantic counts only the entries that validated, so when
+    # every entry has a mistake it also reports "at least 1 item ... not 0", as if the
+    # file listed no services. The emptiness check is in the validator below instead.
+    services: tuple[ServiceDefinition, ...]
 
     @model_validator(mode="after")
     def _codes_unique(self) -> Catalog:
+        if not self.services:
+            raise ValueError("the catalog lists no services")
         seen: set[str] = set()
         for service in self.services:
             if service.code in seen:
@@ -137,6 +145,10 @@ def parse_catalog(text: str, *, source: str = "catalog") -> Catalog:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise CatalogError(f"{source}: not valid YAML: {exc}") from exc
+    if data is None:
+        # An empty (or comments-only) file reads as None; say so instead of pydantic's
+        # "Input should be a valid dictionary".
+        raise CatalogError(f"{source}: the file is empty; it needs a `services:` list")
     try:
         return Catalog.model_validate(data)
     except ValidationError as exc:

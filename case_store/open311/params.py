@@ -29,6 +29,21 @@ MAX_IDS = 1000
 _ATTRIBUTE_KEY = re.compile(r"^attribute\[([^\[\]]{1,64})\](\[\])?$")
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s]{1,63}$")
+# NUL (a %00 or \u0000) cannot be stored or even compared by PostgreSQL, and an unpaired
+# surrogate (a JSON \ud800) cannot be encoded as UTF-8: either would end in a 500.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# Bounded so int() never sees thousands of digits, ASCII so it never sees "²".
+_WHOLE_NUMBER = re.compile(r"^[0-9]{1,9}$")
+# Far-off years would overflow the 90-day window arithmetic; no request is that old or new.
+_EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+_LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+
+
+def check_characters(args: Args) -> None:
+    """Refuses arguments (names or values) holding characters no field may contain."""
+    for key, values in args.items():
+        if any(_UNSTORABLE.search(text) for text in (key, *values)):
+            raise bad_request(f"{key[:80]!r} contains a NUL character or an unpaired surrogate")
 
 
 def first(args: Args, name: str) -> str | None:
@@ -108,17 +123,20 @@ def parse_datetime(args: Args, name: str) -> datetime | None:
         return None
     try:
         value = datetime.fromisoformat(raw.replace(" ", "+") if "T" in raw else raw)
-    except ValueError:
+        # A bare date or a time without an offset is read as UTC.
+        value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except (ValueError, OverflowError):
         raise bad_request(f"{name} {raw[:40]!r} is not a W3C date-time such as 2024-01-31T00:00:00Z") from None
-    # A bare date or a time without an offset is read as UTC.
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    if not _EARLIEST <= value < _LATEST:
+        raise bad_request(f"{name} {raw[:40]!r} is not between the years {_EARLIEST.year} and {_LATEST.year}")
+    return value
 
 
 def _positive_int(args: Args, name: str, *, default: int, maximum: int) -> int:
     raw = first(args, name)
     if raw is None:
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+    if not _WHOLE_NUMBER.match(raw) or not 1 <= int(raw) <= maximum:
         raise bad_request(f"{name} must be a whole number from 1 to {maximum}")
     return int(raw)
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from lxml import etree
 from case_store.models import CaseEvent
+from case_store.service import MAX_DESCRIPTION
 from case_store.statuses import CLOSURE_REASON_TEXT, STATUS_TEXT, CaseStatus, ClosureReason
 
 # The element name of one item of each list, as the spec's XML examples show.
@@ -51,6 +52,14 @@ def redact_contacts(text: str | None) -> str | None:
     if not text:
         return text
     return _PHONE.sub("[phone removed]", _EMAIL.sub("[email removed]", text))
+
+
+def _within_limit(text: str | None) -> str | None:
+    # The spec limits descriptions to 4,000 characters, and the placeholders can be longer
+    # than the short emails or numbers they replace.
+    if text is None or len(text) <= MAX_DESCRIPTION:
+        return text
+    return text[: MAX_DESCRIPTION - 1] + "…"
 
 
 def service_document(row: Any) -> dict[str, Any]:
@@ -94,10 +103,11 @@ def request_document(
     document: dict[str, Any] = {
         "service_request_id": row.public_id,
         "status": _OPEN311_STATUS[row.status],
-        "status_notes": row.status_notes,
+        # Staff notes become status_notes; they are redacted like the notes they repeat.
+        "status_notes": redact_contacts(row.status_notes),
         "service_name": row.service_name,
         "service_code": row.service_code,
-        "description": redact_contacts(row.description),
+        "description": _within_limit(redact_contacts(row.description)),
         "agency_responsible": row.department,
         "service_notice": None,
         "requested_datetime": w3c(row.requested_at),

@@ -22,6 +22,7 @@ from case_store.open311 import serialize
 from case_store.open311.errors import Open311Error, bad_request, forbidden, not_found
 from case_store.open311.params import (
     Contact,
+    check_characters,
     check_public_id,
     first,
     parse_new_request,
@@ -75,6 +76,11 @@ def open311_blueprint(
         if request.method == "GET":
             response.headers["Access-Control-Allow-Origin"] = "*"
         return response
+
+    @bp.before_request
+    def refuse_unstorable_characters() -> None:
+        check_characters(request.args.to_dict(flat=False))
+        check_characters({k: [v] for k, v in (request.view_args or {}).items() if isinstance(v, str)})
 
     @bp.errorhandler(Open311Error)
     def open311_error(error: Open311Error) -> Response:
@@ -231,9 +237,10 @@ def _post_arguments() -> dict[str, list[str]]:
     mimetype = request.mimetype
     if mimetype == "application/json":
         body = request.get_data(cache=False)
+        # RecursionError: thousands of nested brackets are refused like any other bad JSON.
         try:
             data = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             raise bad_request("the request body is not valid JSON") from None
         if not isinstance(data, dict):
             raise bad_request("the JSON body must be an object of request fields")
@@ -246,6 +253,7 @@ def _post_arguments() -> dict[str, list[str]]:
         _merge(args, _xml_arguments(root))
     else:
         _merge(args, request.form.to_dict(flat=False))
+    check_characters(args)
     return args
 
 
@@ -268,7 +276,7 @@ def _json_arguments(data: Mapping[str, Any]) -> dict[str, list[str]]:
 def _strings(key: str, value: Any) -> list[str]:
     items = value if isinstance(value, list) else [value]
     if any(isinstance(v, dict | list) for v in items):
-        raise bad_request(f"{key[:80]} must be a string, a number or a list of them")
+        raise bad_request(f"{key[:80]!r} must be a string, a number or a list of them")
     return ["" if v is None else ("true" if v is True else "false" if v is False else str(v)) for v in items]
 
 
