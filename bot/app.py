@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask import Flask, Response, jsonify, render_template, request
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from bot.ratelimit import RedisRateLimiter
 from bot.redis_connection import connect_redis
@@ -94,7 +94,11 @@ def create_app(settings: Settings | None = None, services: AppServices | None = 
     def http_error(error: HTTPException) -> Response | HTTPException:
         # Open311 clients get the spec's envelope even for unknown URLs and wrong methods.
         if is_open311_path(request.path):
-            return open311_error_for_path(request.path, error.code or 400, _describe(error))
+            response = open311_error_for_path(request.path, error.code or 400, _describe(error))
+            # Only the body becomes the envelope: a 405 must still list the allowed methods.
+            if isinstance(error, MethodNotAllowed) and error.valid_methods:
+                response.headers["Allow"] = ", ".join(error.valid_methods)
+            return response
         return error
 
     @app.after_request
