@@ -108,8 +108,11 @@ class Resident(Timestamped, Base):
     __tablename__ = "residents"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    # E.164; links the SMS and WhatsApp identities of one phone.
+    # E.164, proven by the resident writing from it; links their SMS and WhatsApp identities.
     phone: Mapped[str | None] = mapped_column(sa.String(32), unique=True)
+    # A number someone else typed (an Open311 client's form): kept for staff to call back,
+    # never used to link identities, so nobody can attach cases to another person's phone.
+    contact_phone: Mapped[str | None] = mapped_column(sa.String(32))
     email: Mapped[str | None] = mapped_column(sa.String(320))
     name: Mapped[str | None] = mapped_column(sa.String(200))
     preferred_language: Mapped[str | None] = mapped_column(sa.String(8))

@@ -77,8 +77,12 @@ class RequestsArgs:
 
 def parse_requests_args(args: Args, *, now: datetime) -> RequestsArgs:
     public_ids = comma_list(args, "service_request_id")
-    if len(public_ids) > MAX_IDS:
-        raise bad_request(f"service_request_id lists more than {MAX_IDS} ids")
+    extensions = (first(args, "extensions") or "").lower() in ("true", "1", "yes")
+    if public_ids:
+        # The spec: a list of ids overrides all other arguments, so they are not even read.
+        if len(public_ids) > MAX_IDS:
+            raise bad_request(f"service_request_id lists more than {MAX_IDS} ids")
+        return RequestsArgs(tuple(public_ids), (), None, None, None, 1, MAX_IDS, extensions)
     statuses: set[CaseStatus] | None = None
     for name in comma_list(args, "status"):
         try:
@@ -86,19 +90,16 @@ def parse_requests_args(args: Args, *, now: datetime) -> RequestsArgs:
         except ValueError:
             raise bad_request(f"status {name!r} is not valid; use open or closed") from None
         statuses = (statuses or set()) | statuses_for(status)
-    start = parse_datetime(args, "start_date")
-    end = parse_datetime(args, "end_date")
-    if not public_ids:
-        start, end = _window(start, end, now)
+    start, end = _window(parse_datetime(args, "start_date"), parse_datetime(args, "end_date"), now)
     return RequestsArgs(
-        public_ids=tuple(public_ids),
+        public_ids=(),
         service_codes=tuple(comma_list(args, "service_code")),
         statuses=frozenset(statuses) if statuses is not None else None,
         start=start,
         end=end,
         page=_positive_int(args, "page", default=1, maximum=1_000_000),
         page_size=_positive_int(args, "page_size", default=MAX_PAGE_SIZE, maximum=MAX_PAGE_SIZE),
-        extensions=(first(args, "extensions") or "").lower() in ("true", "1", "yes"),
+        extensions=extensions,
     )
 
 

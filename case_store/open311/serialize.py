@@ -152,7 +152,8 @@ def render_json(document: Any) -> str:
 def render_xml(root_tag: str, document: Any) -> bytes:
     root = etree.Element(root_tag)
     _fill(root, root_tag, document)
-    return etree.tostring(root, encoding="utf-8", xml_declaration=True)
+    # Written by hand to match the spec's examples (lxml would use single quotes).
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + etree.tostring(root, encoding="utf-8")
 
 
 def _fill(element: etree._Element, tag: str, value: Any) -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
 import sqlalchemy as sa
 from flask import Blueprint, Response, request
 from sqlalchemy.orm import Session, sessionmaker
@@ -216,16 +217,16 @@ def open311_blueprint(
 
 
 def _reporter(session: Session, contact: Contact) -> Resident | None:
-    """Keeps the contact details privately, reusing the resident of a known phone number."""
+    """Keeps a request's contact details privately, as a reporter of this case only.
+
+    The details are unverified, so they never join an existing resident: a client that
+    knows someone's phone number must not be able to add cases to their history.
+    """
     if not (contact.name or contact.email or contact.phone):
         return None
-    resident = None
-    if contact.phone:
-        resident = session.scalar(sa.select(Resident).where(Resident.phone == contact.phone))
-    if resident is None:
-        resident = Resident(phone=contact.phone, name=contact.name, email=contact.email)
-        session.add(resident)
-        session.flush()
+    resident = Resident(contact_phone=contact.phone, name=contact.name, email=contact.email)
+    session.add(resident)
+    session.flush()
     return resident
 
 
@@ -248,7 +249,9 @@ def _post_arguments() -> dict[str, list[str]]:
     elif mimetype in ("text/xml", "application/xml"):
         try:
             root = SafeET.fromstring(request.get_data(cache=False))
-        except Exception:  # noqa: BLE001 - defusedxml raises several unrelated types
+        except DefusedXmlException:
+            raise bad_request("XML entities and DTDs are not accepted in request bodies") from None
+        except (SafeET.ParseError, ValueError):
             raise bad_request("the request body is not valid XML") from None
         _merge(args, _xml_arguments(root))
     else:

@@ -1,7 +1,7 @@
 """initial schema
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-25 09:03:38.601502
 """
 
@@ -47,6 +47,7 @@ def upgrade() -> None:
     op.create_table('residents',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('phone', sa.String(length=32), nullable=True),
+    sa.Column('contact_phone', sa.String(length=32), nullable=True),
     sa.Column('email', sa.String(length=320), nullable=True),
     sa.Column('name', sa.String(length=200), nullable=True),
     sa.Column('preferred_language', sa.String(length=8), nullable=True),

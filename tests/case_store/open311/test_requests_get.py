@@ -201,6 +201,9 @@ def test_service_request_id_list_overrides_every_other_argument(client: FlaskCli
     ]
     # The other arguments on their own do select something else.
     assert ids(client, "service_code=graffiti&status=closed") == ["311-000004"]
+    # Overridden arguments are not even read: malformed ones do not turn the ids away.
+    malformed = "&start_date=yesterday&status=pending&page_size=0&service_code=no_such_code"
+    assert ids(client, "service_request_id=311-000002" + malformed) == ["311-000002"]
 
 
 def test_service_code_filter_takes_a_comma_list(client: FlaskClient, services: AppServices) -> None:

@@ -292,8 +292,8 @@ def test_contact_details_never_appear_in_any_get_output(
     with services.sessions.begin() as session:
         reporter = session.get(Resident, case.reporter_id)
         assert reporter is not None
-        assert (reporter.name, reporter.email, reporter.phone) == (
-            "Zebulon Quimbyfrost", "zeb.quimby@example.net", "+16175550123"
+        assert (reporter.name, reporter.email, reporter.phone, reporter.contact_phone) == (
+            "Zebulon Quimbyfrost", "zeb.quimby@example.net", None, "+16175550123"
         )
         # Staff notes can carry contact details too; status_notes publishes the last public one.
         loaded = session.get(Case, case.id)
@@ -325,13 +325,24 @@ def test_contact_details_never_appear_in_any_get_output(
     assert document["notes"][-1]["description"] == document["status_notes"]
 
 
-def test_a_known_phone_number_reuses_its_resident(client: FlaskClient, services: AppServices, api_key: str) -> None:
+def test_contact_phone_never_joins_an_existing_resident(client: FlaskClient, services: AppServices, api_key: str) -> None:
+    """An API client knowing a resident's number must not add cases to that resident's history."""
+    with services.sessions.begin() as session:
+        session.add(Resident(phone="+16175550123", name="Verified by SMS"))
     base = {"api_key": api_key, "service_code": "pothole", "address_string": "1 Oak St"}
     post(client, "json", {**base, "phone": "+16175550123", "first_name": "Ana"})
     post(client, "json", {**base, "phone": "+1 617 555 0123", "first_name": "Ana"})
     post(client, "json", {**base})
 
     first, second, third = (case_by_public_id(services, f"311-00000{n}") for n in (1, 2, 3))
-    assert first.reporter_id is not None and first.reporter_id == second.reporter_id
     assert third.reporter_id is None
-    assert row_counts(services.engine)["residents"] == 1
+    with services.sessions() as session:
+        verified = session.scalar(sa.select(Resident).where(Resident.phone == "+16175550123"))
+        assert verified is not None and verified.id not in (first.reporter_id, second.reporter_id)
+        reporters = [session.get(Resident, r) for r in (first.reporter_id, second.reporter_id)]
+    assert first.reporter_id != second.reporter_id
+    assert [(r.phone, r.contact_phone, r.name) for r in reporters if r] == [
+        (None, "+16175550123", "Ana"),
+        (None, "+16175550123", "Ana"),
+    ]
+    assert row_counts(services.engine)["residents"] == 3
