@@ -22,12 +22,15 @@ from case_store.errors import CaseStoreError
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _services() -> AppServices:
+def _settings() -> Settings:
     try:
-        settings = load_settings()
+        return load_settings()
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from None
-    return build_services(settings)
+
+
+def _services() -> AppServices:
+    return build_services(_settings())
 
 
 @contextmanager
@@ -52,11 +55,16 @@ def serve(host: str, port: int, threads: int) -> None:
     """Runs the whole product in one process (migrations, catalog, web app)."""
     import waitress
 
-    services = _services()
+    settings = _settings()
+    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    address = f"http://{shown_host}:{port}"
+    if "public_base_url" not in settings.model_fields_set:
+        # Photo and API links must point where this server really listens.
+        settings = settings.model_copy(update={"public_base_url": address})
+    services = build_services(settings)
     prepare_store(services)
     app = create_app(services=services)
-    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    click.echo(f"311 intake is running: open http://{shown_host}:{port}/  (Ctrl+C to stop)")
+    click.echo(f"311 intake is running: open {address}/  (Ctrl+C to stop)")
     click.echo(f"Data directory: {services.settings.data_dir}")
     waitress.serve(app, host=host, port=port, threads=threads, ident="intake-bot")
 

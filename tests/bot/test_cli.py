@@ -134,6 +134,8 @@ def test_serve_runs_the_product_on_embedded_defaults(tmp_path: Path) -> None:
         assert health is not None and health.json() == {"checks": {"database": "ok", "redis": "ok"}, "status": "ok"}
         services = requests.get(f"{base}/open311/v2/services.json", timeout=5).json()
         assert len(services) == 22
+        discovery = requests.get(f"{base}/open311/v2/discovery.json", timeout=5).json()
+        assert discovery["endpoints"][0]["url"] == f"{base}/open311/v2"  # links follow --port
         assert (tmp_path / "instance" / "intake.sqlite3").is_file()
         assert (tmp_path / "instance" / "redis.db").exists() or any((tmp_path / "instance").glob("redis*"))
     finally:
