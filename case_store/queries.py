@@ -9,10 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Unpack
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Row
+from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session
 
 from case_store.models import Case, CaseEvent, CaseMedia, Media, MediaRole, Service
@@ -66,7 +65,7 @@ FIRST_PHOTO = (
 )
 
 
-def find_cases(session: Session, query: CaseQuery) -> Sequence[Row[Unpack[tuple[Any, ...]]]]:
+def find_cases(session: Session, query: CaseQuery) -> Sequence[RowMapping]:
     stmt = sa.select(*PUBLIC_COLUMNS, FIRST_PHOTO).join(Service, Case.service_id == Service.id)
     if query.public_ids:
         # Open311: a list of ids overrides every other filter.
@@ -86,7 +85,7 @@ def find_cases(session: Session, query: CaseQuery) -> Sequence[Row[Unpack[tuple[
         .offset((query.page - 1) * query.page_size)
     )
     # Core execution: plain rows, without the ORM's per-row bookkeeping.
-    return session.connection().execute(stmt).all()
+    return session.connection().execute(stmt).mappings().all()
 
 
 def service_ids_for(session: Session, codes: Sequence[str]) -> dict[str, int]:

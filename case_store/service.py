@@ -65,6 +65,7 @@ class CheckedCase:
     draft: NewCase
     description: str | None
     address: str | None
+    address_id: str | None
     attributes: dict[str, AttributeValue]
 
 
@@ -78,10 +79,10 @@ def check_create_case(session: Session, draft: NewCase) -> CheckedCase:
         raise CaseValidationError(
             "description", f"description is {len(description)} characters; the limit is {MAX_DESCRIPTION}"
         )
-    address = clean_line(draft.address) if draft.address else None
+    address = (clean_line(draft.address) if draft.address else None) or None
     if address and len(address) > MAX_ADDRESS:
         raise CaseValidationError("address_string", f"address_string is longer than {MAX_ADDRESS} characters")
-    address_id = clean_line(draft.address_id) if draft.address_id else None
+    address_id = (clean_line(draft.address_id) if draft.address_id else None) or None
     _check_point(draft.lat, draft.lon)
     if draft.lat is None and not address and not address_id:
         raise CaseValidationError(
@@ -90,7 +91,14 @@ def check_create_case(session: Session, draft: NewCase) -> CheckedCase:
     attributes = check_attribute_answers(
         service.code, definitions_of(service.attributes), draft.attributes
     )
-    return CheckedCase(service=service, draft=draft, description=description, address=address, attributes=attributes)
+    return CheckedCase(
+        service=service,
+        draft=draft,
+        description=description,
+        address=address,
+        address_id=address_id,
+        attributes=attributes,
+    )
 
 
 def _check_point(lat: float | None, lon: float | None) -> None:
@@ -122,7 +130,7 @@ def do_create_case(
         lat=draft.lat,
         lon=draft.lon,
         address=checked.address,
-        address_id=clean_line(draft.address_id) if draft.address_id else None,
+        address_id=checked.address_id,
         zipcode=clean_line(draft.zipcode) if draft.zipcode else None,
         ward=draft.ward,
         neighborhood=draft.neighborhood,

@@ -1,18 +1,19 @@
 """Open311 documents in JSON and XML.
 
-Documents are built once as plain Python values (lists of dicts), then rendered in
-either format: XML by the spec's element names, JSON by the Spark convention the spec
-uses (the root element becomes a list).
+Documents are built once as plain Python values (lists of dicts, datetimes kept as
+datetimes), then rendered in either format: XML by the spec's element names, JSON by
+the Spark convention the spec uses (the root element becomes a list). Times are
+written in W3C format, in UTC, to the second.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from lxml import etree
 from case_store.models import CaseEvent
 from case_store.service import MAX_DESCRIPTION
@@ -34,6 +35,7 @@ ITEM_TAGS = {
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # Contact details residents sometimes type into descriptions; never published.
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+_SEVEN_DIGITS = re.compile(r"\d(?:\D{0,3}\d){6}")  # every _PHONE match has such a run
 _PHONE = re.compile(r"(?<![\w/])\+?(?:\d[\s().-]{0,2}){9,14}\d(?!\w)|\b\d{3}[-.\s]\d{4}\b")
 
 
@@ -51,7 +53,12 @@ def w3c(value: datetime | None) -> str | None:
 def redact_contacts(text: str | None) -> str | None:
     if not text:
         return text
-    return _PHONE.sub("[phone removed]", _EMAIL.sub("[email removed]", text))
+    # Cheap tests first: most texts hold no "@" and no run of seven digits.
+    if "@" in text:
+        text = _EMAIL.sub("[email removed]", text)
+    if _SEVEN_DIGITS.search(text):
+        text = _PHONE.sub("[phone removed]", text)
+    return text
 
 
 def _within_limit(text: str | None) -> str | None:
@@ -94,35 +101,35 @@ def definition_document(service: Any) -> dict[str, Any]:
 
 
 def request_document(
-    row: Any,
+    row: Mapping[str, Any],
     *,
     media_url: str | None,
     events: Sequence[CaseEvent] | None = None,
 ) -> dict[str, Any]:
     """One service request; ``events`` adds the extension fields when given."""
     document: dict[str, Any] = {
-        "service_request_id": row.public_id,
-        "status": _OPEN311_STATUS[row.status],
+        "service_request_id": row["public_id"],
+        "status": _OPEN311_STATUS[row["status"]],
         # Staff notes become status_notes; they are redacted like the notes they repeat.
-        "status_notes": redact_contacts(row.status_notes),
-        "service_name": row.service_name,
-        "service_code": row.service_code,
-        "description": _within_limit(redact_contacts(row.description)),
-        "agency_responsible": row.department,
+        "status_notes": redact_contacts(row["status_notes"]),
+        "service_name": row["service_name"],
+        "service_code": row["service_code"],
+        "description": _within_limit(redact_contacts(row["description"])),
+        "agency_responsible": row["department"],
         "service_notice": None,
-        "requested_datetime": w3c(row.requested_at),
-        "updated_datetime": w3c(row.updated_at),
-        "expected_datetime": w3c(row.expected_at),
-        "address": row.address,
-        "address_id": row.address_id,
-        "zipcode": row.zipcode,
-        "lat": row.lat,
-        "long": row.lon,
-        "media_url": media_url or row.external_media_url,
+        "requested_datetime": row["requested_at"],
+        "updated_datetime": row["updated_at"],
+        "expected_datetime": row["expected_at"],
+        "address": row["address"],
+        "address_id": row["address_id"],
+        "zipcode": row["zipcode"],
+        "lat": row["lat"],
+        "long": row["lon"],
+        "media_url": media_url or row["external_media_url"],
     }
     if events is not None:
-        status = CaseStatus(row.status)
-        reason = ClosureReason(row.closure_reason) if row.closure_reason else None
+        status = CaseStatus(row["status"])
+        reason = ClosureReason(row["closure_reason"]) if row["closure_reason"] else None
         document["detailed_status"] = str(status)
         document["detailed_status_text"] = STATUS_TEXT[status]
         document["closure_reason"] = str(reason) if reason else None
@@ -133,7 +140,7 @@ def request_document(
 
 def note_document(event: CaseEvent) -> dict[str, Any]:
     return {
-        "datetime": w3c(event.created_at),
+        "datetime": event.created_at,
         "type": str(event.kind),
         "status": str(event.new_status) if event.new_status else None,
         "summary": STATUS_TEXT[event.new_status] if event.new_status else str(event.kind).replace("_", " "),
@@ -145,8 +152,11 @@ def error_document(http_status: int, description: str) -> list[dict[str, Any]]:
     return [{"code": http_status, "description": description}]
 
 
-def render_json(document: Any) -> str:
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+_JSON_OPTIONS = orjson.OPT_UTC_Z | orjson.OPT_OMIT_MICROSECONDS
+
+
+def render_json(document: Any) -> bytes:
+    return orjson.dumps(document, option=_JSON_OPTIONS)
 
 
 def render_xml(root_tag: str, document: Any) -> bytes:
@@ -168,5 +178,7 @@ def _fill(element: etree._Element, tag: str, value: Any) -> None:
         return
     elif isinstance(value, bool):
         element.text = "true" if value else "false"
+    elif isinstance(value, datetime):
+        element.text = w3c(value)
     else:
         element.text = _NOT_XML.sub("", str(value))

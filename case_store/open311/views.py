@@ -92,14 +92,14 @@ def open311_blueprint(
         with sessions() as session:
             changed = session.scalar(sa.select(sa.func.max(Service.updated_at)))
         document = {
-            "changeset": serialize.w3c(changed or utcnow()),
+            "changeset": changed or utcnow(),
             "contact": config.contact,
             "key_service": config.key_service or config.contact,
             "endpoints": [
                 {
                     "specification": SPECIFICATION,
                     "url": api_url,
-                    "changeset": serialize.w3c(changed or utcnow()),
+                    "changeset": changed or utcnow(),
                     "type": "production",
                     "formats": ["text/xml", "application/json"],
                 }
@@ -171,12 +171,12 @@ def open311_blueprint(
         return respond(fmt, "service_requests", document)
 
     def documents_for(session: Session, rows: Sequence[Any], *, extensions: bool) -> list[dict[str, Any]]:
-        events = public_events(session, [row.id for row in rows]) if extensions else None
+        events = public_events(session, [row["id"] for row in rows]) if extensions else None
         return [
             serialize.request_document(
                 row,
-                media_url=media_url(row.first_photo),
-                events=events.get(row.id, []) if events is not None else None,
+                media_url=media_url(row["first_photo"]),
+                events=events.get(row["id"], []) if events is not None else None,
             )
             for row in rows
         ]
@@ -298,7 +298,7 @@ def _xml_arguments(root: Any) -> dict[str, list[str]]:
 
 def respond(fmt: str, root_tag: str, document: Any, *, status: int = 200) -> Response:
     if fmt == "json":
-        body: str | bytes = serialize.render_json(document)
+        body = serialize.render_json(document)
     else:
         body = serialize.render_xml(root_tag, document)
     return Response(body, status=status, content_type=CONTENT_TYPES[fmt])
