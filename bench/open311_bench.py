@@ -84,13 +84,28 @@ def seed(url: str, count: int, now: datetime) -> str:
                     closed = rng.random() < min(0.95, 0.2 + age_days / 60)
                     status = rng.choice(CLOSED) if closed else rng.choice(OPEN)
                     updated = requested + timedelta(hours=rng.randint(1, 200)) if closed else requested
-                    copy.write_row((
-                        pk, format_public_id(pk), service_id, status, "Routed", "fixed" if closed else None,
-                        department, " ".join(rng.choices(WORDS, k=8)), "en", "{}",
-                        42.38 + rng.random() * 0.03, -71.12 + rng.random() * 0.04,
-                        f"{rng.randint(1, 999)} Main St", rng.choice(["sms", "web", "whatsapp", "open311"]),
-                        requested, updated, requested + timedelta(hours=sla), updated if closed else None,
-                    ))
+                    copy.write_row(
+                        (
+                            pk,
+                            format_public_id(pk),
+                            service_id,
+                            status,
+                            "Routed",
+                            "fixed" if closed else None,
+                            department,
+                            " ".join(rng.choices(WORDS, k=8)),
+                            "en",
+                            "{}",
+                            42.38 + rng.random() * 0.03,
+                            -71.12 + rng.random() * 0.04,
+                            f"{rng.randint(1, 999)} Main St",
+                            rng.choice(["sms", "web", "whatsapp", "open311"]),
+                            requested,
+                            updated,
+                            requested + timedelta(hours=sla),
+                            updated if closed else None,
+                        )
+                    )
             cursor.execute("ALTER TABLE cases ENABLE TRIGGER ALL")
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('cases', 'id'), {count})")
         connection.commit()
@@ -121,9 +136,20 @@ def start_gunicorn(url: str, redis_url: str, port: int, workers: int, data_dir: 
         "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         "--log-level", "warning", "bot.app:create_app()"],
-        cwd=ROOT, env=env,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+            "bot.app:create_app()",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     for _ in range(200):
         try:
@@ -151,6 +177,11 @@ def get_latency(port: int, paths: list[str], repeat: int) -> list[float]:
     return timings
 
 
+def summary(timings: list[float]) -> str:
+    """p50, p95 and p99 in milliseconds, in the table's columns."""
+    return f"{statistics.median(timings):8.1f} {percentile(timings, 95):8.1f} {percentile(timings, 99):8.1f}"
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
@@ -169,7 +200,14 @@ def query_shapes(now: datetime, count: int) -> dict[str, list[str]]:
     return {
         "status=open, page_size=100": [path(status="open", page_size=100, page=p) for p in (1, 2, 3)],
         "service_code+status=closed, 30-day range, page 2 of 50": [
-            path(service_code=c, status="closed", start_date=day(200 + 7 * i), end_date=day(170 + 7 * i), page=2, page_size=50)
+            path(
+                service_code=c,
+                status="closed",
+                start_date=day(200 + 7 * i),
+                end_date=day(170 + 7 * i),
+                page=2,
+                page_size=50,
+            )
             for i, c in enumerate(codes)
         ],
         "7-day range, default 1,000 per page": [path(start_date=day(14 + i), end_date=day(7 + i)) for i in range(5)],
@@ -177,10 +215,12 @@ def query_shapes(now: datetime, count: int) -> dict[str, list[str]]:
             path(service_code=",".join(rng.sample(codes, 3)), status="open", page=5, page_size=100) for _ in range(5)
         ],
         "10 service_request_ids": [
-            path(service_request_id=",".join(format_public_id(rng.randint(1, count)) for _ in range(10))) for _ in range(5)
+            path(service_request_id=",".join(format_public_id(rng.randint(1, count)) for _ in range(10)))
+            for _ in range(5)
         ],
         "no arguments (last 90 days, first 1,000), XML": [
-            "/open311/v2/requests.xml", "/open311/v2/requests.xml?page=3",
+            "/open311/v2/requests.xml",
+            "/open311/v2/requests.xml?page=3",
         ],
     }
 
@@ -190,7 +230,8 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded; charset=utf-8"
 -- streetlight and tree carry their required attribute, so every request is valid
 local codes = {"pothole", "streetlight&attribute[problem]=out", "graffiti", "litter",
-               "tree&attribute[problem]=hanging_limb", "illegal_dumping&attribute[items][]=mattress&attribute[items][]=furniture"}
+               "tree&attribute[problem]=hanging_limb",
+               "illegal_dumping&attribute[items][]=mattress&attribute[items][]=furniture"}
 local n = 0
 request = function()
   n = n + 1
@@ -217,9 +258,22 @@ def run_wrk(port: int, script: str, seconds: int, connections: int) -> dict[str,
         fh.write(script + "\n" + WRK_REPORT)
         script_path = fh.name
     output = subprocess.run(
-        ["wrk", "-t", "1", "-c", str(connections), "-d", f"{seconds}s", "--latency", "-s", script_path,
-         f"http://127.0.0.1:{port}"],
-        capture_output=True, text=True, check=True,
+        [
+            "wrk",
+            "-t",
+            "1",
+            "-c",
+            str(connections),
+            "-d",
+            f"{seconds}s",
+            "--latency",
+            "-s",
+            script_path,
+            f"http://127.0.0.1:{port}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     os.unlink(script_path)
     line = next(line for line in output.splitlines() if line.startswith("JSON "))
@@ -228,8 +282,10 @@ def run_wrk(port: int, script: str, seconds: int, connections: int) -> dict[str,
 
 WRK_REPORT = """
 done = function(summary, latency, requests)
-  local errors = summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
-  io.write(string.format('JSON {"requests": %d, "seconds": %.3f, "rps": %.1f, "errors": %d, "p50_ms": %.2f, "p99_ms": %.2f}\\n',
+  local e = summary.errors
+  local errors = e.status + e.connect + e.read + e.write + e.timeout
+  io.write(string.format('JSON {"requests": %d, "seconds": %.3f, "rps": %.1f, "errors": %d, '
+    .. '"p50_ms": %.2f, "p99_ms": %.2f}\\n',
     summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6), errors,
     latency:percentile(50) / 1000, latency:percentile(99) / 1000))
 end
@@ -285,22 +341,27 @@ def main() -> None:
 
 
 def measure_get(port: int, shapes: dict[str, list[str]], args: argparse.Namespace) -> None:
-    print(f"\nGET latency, one request at a time ({args.repeat} per shape, {count_cases(args.database_url):,} cases, "
-          f"{args.workers} gunicorn workers)")
+    print(
+        f"\nGET latency, one request at a time ({args.repeat} per shape, {count_cases(args.database_url):,} cases, "
+        f"{args.workers} gunicorn workers)"
+    )
     print(f"{'query':58} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
     everything: list[float] = []
     for name, paths in shapes.items():
         timings = get_latency(port, paths, args.repeat)
         everything.extend(timings)
-        print(f"{name:58} {statistics.median(timings):8.1f} {percentile(timings, 95):8.1f} {percentile(timings, 99):8.1f}")
-    print(f"{'all shapes':58} {statistics.median(everything):8.1f} {percentile(everything, 95):8.1f} {percentile(everything, 99):8.1f}")
+        print(f"{name:58} {summary(timings)}")
+    print(f"{'all shapes':58} {summary(everything)}")
     if shutil.which("wrk") is None:
         print("\nwrk is not installed (apt-get install wrk): skipping the throughput run")
         return
     listed = ", ".join(f'"{p}"' for paths in list(shapes.values())[:2] for p in paths)
     result = run_wrk(port, WRK_GET % listed, args.seconds, args.connections)
-    print(f"\nGET throughput ({args.connections} connections, {args.seconds} s, filtered pages of 50-100): "
-          f"{result['rps']:.0f} req/s, p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, errors {result['errors']:.0f}")
+    print(
+        f"\nGET throughput ({args.connections} connections, {args.seconds} s, filtered pages of 50-100): "
+        f"{result['rps']:.0f} req/s, p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, "
+        f"errors {result['errors']:.0f}"
+    )
 
 
 def measure_post(port: int, key: str, args: argparse.Namespace) -> None:
@@ -311,9 +372,11 @@ def measure_post(port: int, key: str, args: argparse.Namespace) -> None:
     result = run_wrk(port, WRK_POST % key, args.seconds, args.connections)
     time.sleep(1)  # requests still in flight when wrk stops also land
     created = count_cases(args.database_url) - before
-    print(f"POST requests.json ({args.connections} connections, {args.seconds} s): {result['rps']:.0f} req/s, "
-          f"p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, non-2xx {result['errors']:.0f}, "
-          f"cases created {created:,} (wrk counted {result['requests']:.0f} completed requests)")
+    print(
+        f"POST requests.json ({args.connections} connections, {args.seconds} s): {result['rps']:.0f} req/s, "
+        f"p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, non-2xx {result['errors']:.0f}, "
+        f"cases created {created:,} (wrk counted {result['requests']:.0f} completed requests)"
+    )
 
 
 def _ensure_database(url: str) -> None:

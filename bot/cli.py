@@ -173,6 +173,5 @@ def apikey_revoke(name: str) -> None:
     click.echo(f"Revoked {name}")
 
 
-
 if __name__ == "__main__":
     main()

@@ -43,8 +43,7 @@ def check_attribute_answers(
             if definition.required:
                 raise CaseValidationError(
                     f"attribute[{definition.code}]",
-                    f"attribute[{definition.code}] is required for {service_code!r}: "
-                    f"{definition.description}",
+                    f"attribute[{definition.code}] is required for {service_code!r}: {definition.description}",
                 )
             continue
         result[definition.code] = _typed_value(definition, raw)

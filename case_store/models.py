@@ -285,9 +285,7 @@ class Subscription(Timestamped, Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     resident_id: Mapped[int] = mapped_column(sa.ForeignKey("residents.id", ondelete="CASCADE"), index=True)
-    identity_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("channel_identities.id", ondelete="SET NULL")
-    )
+    identity_id: Mapped[int | None] = mapped_column(sa.ForeignKey("channel_identities.id", ondelete="SET NULL"))
     muted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 

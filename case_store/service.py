@@ -85,12 +85,8 @@ def check_create_case(session: Session, draft: NewCase) -> CheckedCase:
     address_id = (clean_line(draft.address_id) if draft.address_id else None) or None
     _check_point(draft.lat, draft.lon)
     if draft.lat is None and not address and not address_id:
-        raise CaseValidationError(
-            "location", "a location is required: lat and long, address_string or address_id"
-        )
-    attributes = check_attribute_answers(
-        service.code, definitions_of(service.attributes), draft.attributes
-    )
+        raise CaseValidationError("location", "a location is required: lat and long, address_string or address_id")
+    attributes = check_attribute_answers(service.code, definitions_of(service.attributes), draft.attributes)
     return CheckedCase(
         service=service,
         draft=draft,
@@ -112,9 +108,7 @@ def _check_point(lat: float | None, lon: float | None) -> None:
         raise CaseValidationError("long", "long must be between -180 and 180")
 
 
-def do_create_case(
-    session: Session, checked: CheckedCase, *, actor: str, now: datetime | None = None
-) -> Case:
+def do_create_case(session: Session, checked: CheckedCase, *, actor: str, now: datetime | None = None) -> Case:
     """Inserts the case and its first events; routes it when the service has a department.
 
     Precondition: ``checked`` comes from check_create_case in this session.
@@ -148,19 +142,27 @@ def do_create_case(
     session.add(case)
     session.flush()  # assigns the primary key the public id is made from
     case.public_id = format_public_id(case.id)
-    session.add(CaseEvent(case_id=case.id, created_at=now, kind=EventKind.CREATED, actor=actor,
-                          new_status=CaseStatus.RECEIVED, note=None, public=True))
+    session.add(
+        CaseEvent(
+            case_id=case.id,
+            created_at=now,
+            kind=EventKind.CREATED,
+            actor=actor,
+            new_status=CaseStatus.RECEIVED,
+            note=None,
+            public=True,
+        )
+    )
     if service.department:
         case.department = service.department
-        do_change_status(session, case, CaseStatus.ROUTED, actor="system:routing",
-                         note=f"Routed to {service.department}", now=now)
+        do_change_status(
+            session, case, CaseStatus.ROUTED, actor="system:routing", note=f"Routed to {service.department}", now=now
+        )
     session.flush()
     return case
 
 
-def check_status_change(
-    case: Case, new_status: CaseStatus, closure_reason: ClosureReason | None
-) -> None:
+def check_status_change(case: Case, new_status: CaseStatus, closure_reason: ClosureReason | None) -> None:
     if new_status not in ALLOWED_TRANSITIONS[case.status]:
         raise TransitionError(f"a case that is {case.status} cannot become {new_status}")
     if new_status in CLOSED_STATUSES and new_status is not CaseStatus.DUPLICATE and closure_reason is None:
@@ -225,18 +227,24 @@ def do_add_media(
     """Records a stored photo and attaches it to the case (once, however often it is sent)."""
     media = session.scalar(sa.select(Media).where(Media.sha256 == stored.sha256))
     if media is None:
-        media = Media(sha256=stored.sha256, content_type=stored.content_type,
-                      byte_size=stored.byte_size, width=stored.width, height=stored.height)
+        media = Media(
+            sha256=stored.sha256,
+            content_type=stored.content_type,
+            byte_size=stored.byte_size,
+            width=stored.width,
+            height=stored.height,
+        )
         session.add(media)
         session.flush()
-    link = session.scalar(
-        sa.select(CaseMedia).where(CaseMedia.case_id == case.id, CaseMedia.media_id == media.id)
-    )
+    link = session.scalar(sa.select(CaseMedia).where(CaseMedia.case_id == case.id, CaseMedia.media_id == media.id))
     if link is None:
         link = CaseMedia(case_id=case.id, media=media, role=role, message_id=message_id)
         session.add(link)
-        session.add(CaseEvent(case_id=case.id, kind=EventKind.MEDIA_ADDED, actor=actor,
-                              note=None, public=role is MediaRole.EVIDENCE))
+        session.add(
+            CaseEvent(
+                case_id=case.id, kind=EventKind.MEDIA_ADDED, actor=actor, note=None, public=role is MediaRole.EVIDENCE
+            )
+        )
         case.updated_at = utcnow()
         session.flush()
     return link

@@ -152,9 +152,7 @@ def parse_catalog(text: str, *, source: str = "catalog") -> Catalog:
     try:
         return Catalog.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or 'file'}: {err['msg']}" for err in exc.errors()
-        )
+        problems = "; ".join(f"{'.'.join(str(p) for p in err['loc']) or 'file'}: {err['msg']}" for err in exc.errors())
         raise CatalogError(f"{source}: {problems}") from exc
 
 

@@ -17,8 +17,7 @@ from case_store.models import Channel
 from case_store.open311.errors import Open311Error, bad_request
 from case_store.public_ids import is_public_id
 from case_store.service import NewCase
-from case_store.statuses import Open311Status, statuses_for
-from case_store.statuses import CaseStatus
+from case_store.statuses import CaseStatus, Open311Status, statuses_for
 from case_store.text import clean_line
 
 Args = Mapping[str, Sequence[str]]

@@ -15,6 +15,7 @@ from typing import Any
 
 import orjson
 from lxml import etree
+
 from case_store.models import CaseEvent
 from case_store.service import MAX_DESCRIPTION
 from case_store.statuses import CLOSURE_REASON_TEXT, STATUS_TEXT, CaseStatus, ClosureReason

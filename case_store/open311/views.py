@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-import defusedxml.ElementTree as SafeET
-from defusedxml import DefusedXmlException
 import sqlalchemy as sa
 from flask import Blueprint, Response, request
 from sqlalchemy.orm import Session, sessionmaker
@@ -20,6 +17,7 @@ from case_store.errors import CaseValidationError, NotFoundError
 from case_store.media import media_filename
 from case_store.models import Resident, Service
 from case_store.open311 import serialize
+from case_store.open311.body import STRUCTURED_BODY_TYPES, body_arguments
 from case_store.open311.errors import Open311Error, bad_request, forbidden, not_found
 from case_store.open311.params import (
     Contact,
@@ -53,9 +51,7 @@ class Open311Config:
     posts_per_minute: int
 
 
-def open311_blueprint(
-    sessions: sessionmaker[Session], config: Open311Config, rate_limiter: RateLimiter
-) -> Blueprint:
+def open311_blueprint(sessions: sessionmaker[Session], config: Open311Config, rate_limiter: RateLimiter) -> Blueprint:
     bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
     api_url = f"{config.public_base_url}/open311/v2"
 
@@ -121,9 +117,7 @@ def open311_blueprint(
     def service_definition(service_code: str, fmt: str) -> Response:
         check_jurisdiction(request.args.to_dict(flat=False))
         with sessions() as session:
-            service = session.scalar(
-                sa.select(Service).where(Service.code == service_code, Service.active.is_(True))
-            )
+            service = session.scalar(sa.select(Service).where(Service.code == service_code, Service.active.is_(True)))
             if service is None:
                 raise not_found(f"service_code {service_code[:64]!r} was not found")
             document = serialize.definition_document(service)
@@ -196,8 +190,9 @@ def open311_blueprint(
             if config.posts_per_minute and not rate_limiter.allow(
                 f"open311:post:{key.id}", config.posts_per_minute, 60
             ):
-                raise Open311Error(429, "too many requests for this api_key; retry in a minute",
-                                   headers={"Retry-After": "60"})
+                raise Open311Error(
+                    429, "too many requests for this api_key; retry in a minute", headers={"Retry-After": "60"}
+                )
             reporter = _reporter(session, contact)
             try:
                 checked = check_create_case(
@@ -231,68 +226,17 @@ def _reporter(session: Session, contact: Contact) -> Resident | None:
 
 
 def _post_arguments() -> dict[str, list[str]]:
-    """Reads the POST body: form-encoded as the spec says, or JSON, or flat XML."""
+    """The POST's arguments: query string plus body, checked for unstorable characters."""
     if request.content_length is not None and request.content_length > MAX_BODY:
         raise bad_request(f"the request body is larger than {MAX_BODY // 1024} KB")
     args: dict[str, list[str]] = request.args.to_dict(flat=False)
-    mimetype = request.mimetype
-    if mimetype == "application/json":
-        body = request.get_data(cache=False)
-        # RecursionError: thousands of nested brackets are refused like any other bad JSON.
-        try:
-            data = json.loads(body)
-        except (ValueError, UnicodeDecodeError, RecursionError):
-            raise bad_request("the request body is not valid JSON") from None
-        if not isinstance(data, dict):
-            raise bad_request("the JSON body must be an object of request fields")
-        _merge(args, _json_arguments(data))
-    elif mimetype in ("text/xml", "application/xml"):
-        try:
-            root = SafeET.fromstring(request.get_data(cache=False))
-        except DefusedXmlException:
-            raise bad_request("XML entities and DTDs are not accepted in request bodies") from None
-        except (SafeET.ParseError, ValueError):
-            raise bad_request("the request body is not valid XML") from None
-        _merge(args, _xml_arguments(root))
+    if request.mimetype in STRUCTURED_BODY_TYPES:
+        body = body_arguments(request.mimetype, request.get_data(cache=False))
     else:
-        _merge(args, request.form.to_dict(flat=False))
+        body = request.form.to_dict(flat=False)
+    for key, values in body.items():
+        args.setdefault(key, []).extend(values)
     check_characters(args)
-    return args
-
-
-def _merge(into: dict[str, list[str]], more: Mapping[str, list[str]]) -> None:
-    for key, values in more.items():
-        into.setdefault(key, []).extend(values)
-
-
-def _json_arguments(data: Mapping[str, Any]) -> dict[str, list[str]]:
-    args: dict[str, list[str]] = {}
-    for key, value in data.items():
-        if key == "attribute" and isinstance(value, Mapping):
-            for code, answer in value.items():
-                args[f"attribute[{code}]"] = _strings(f"attribute[{code}]", answer)
-        else:
-            args[key] = _strings(key, value)
-    return args
-
-
-def _strings(key: str, value: Any) -> list[str]:
-    items = value if isinstance(value, list) else [value]
-    if any(isinstance(v, dict | list) for v in items):
-        raise bad_request(f"{key[:80]!r} must be a string, a number or a list of them")
-    return ["" if v is None else ("true" if v is True else "false" if v is False else str(v)) for v in items]
-
-
-def _xml_arguments(root: Any) -> dict[str, list[str]]:
-    args: dict[str, list[str]] = {}
-    for child in root:
-        if child.tag == "attribute":
-            for answer in child:
-                args.setdefault(f"attribute[{answer.tag}]", []).append(answer.text or "")
-        elif len(child):
-            raise bad_request(f"XML element <{str(child.tag)[:40]}> must hold text, not elements")
-        else:
-            args.setdefault(str(child.tag), []).append(child.text or "")
     return args
 
 
@@ -321,4 +265,3 @@ def is_open311_path(path: str) -> bool:
 def open311_error_for_path(path: str, http_status: int, description: str) -> Response:
     """The envelope for errors raised before an Open311 view runs (404 routes, 405, 413)."""
     return error_response(_format_of_path(path), http_status, description)
-

@@ -275,9 +275,7 @@ def test_reloading_the_same_catalog_changes_nothing(services: AppServices) -> No
 def test_editing_a_name_updates_that_service(services: AppServices, client: FlaskClient) -> None:
     default = read_default_catalog()
     load(services, default)
-    edited = [
-        s.model_copy(update={"name": "Hole in the road"}) if s.code == "pothole" else s for s in default.services
-    ]
+    edited = [s.model_copy(update={"name": "Hole in the road"}) if s.code == "pothole" else s for s in default.services]
 
     summary = load(services, with_services(default, edited))
 

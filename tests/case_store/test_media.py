@@ -34,9 +34,7 @@ def two_tone(width: int = 40, height: int = 20) -> Image.Image:
     return image
 
 
-def camera_exif(
-    lat_ref: str = "N", lon_ref: str = "E", orientation: int | None = 6
-) -> Image.Exif:
+def camera_exif(lat_ref: str = "N", lon_ref: str = "E", orientation: int | None = 6) -> Image.Exif:
     exif = Image.Exif()
     if orientation is not None:
         exif[Base.Orientation] = orientation
@@ -53,9 +51,7 @@ def camera_exif(
 
 def camera_jpeg(exif: Image.Exif | None = None, image: Image.Image | None = None) -> bytes:
     out = io.BytesIO()
-    (image or two_tone()).save(
-        out, "JPEG", exif=exif if exif is not None else camera_exif(), comment=COMMENT, xmp=XMP
-    )
+    (image or two_tone()).save(out, "JPEG", exif=exif if exif is not None else camera_exif(), comment=COMMENT, xmp=XMP)
     data = out.getvalue()
     # The fixture itself must carry what the store has to remove.
     assert MAKE.encode() in data and COMMENT in data and b"SecretXmpPayload" in data
@@ -250,9 +246,7 @@ def test_decompression_bomb_is_refused(
     assert_refused(store, tmp_path / "media", png_claiming(width, height), message)
 
 
-def test_pixel_limit_applies_to_real_photos(
-    store: MediaStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_pixel_limit_applies_to_real_photos(store: MediaStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(media_module, "MAX_PIXELS", 40 * 20 - 1)
     assert_refused(store, tmp_path / "media", camera_jpeg(), "too many pixels")
     monkeypatch.setattr(media_module, "MAX_PIXELS", 40 * 20)
@@ -311,9 +305,7 @@ def test_path_of_refuses_anything_but_a_stored_name(store: MediaStore, tmp_path:
 @pytest.mark.parametrize(
     ("fmt", "content_type"), [("JPEG", "image/jpeg"), ("PNG", "image/png"), ("WEBP", "image/webp")]
 )
-def test_media_is_served_by_name(
-    services: AppServices, client: FlaskClient, fmt: str, content_type: str
-) -> None:
+def test_media_is_served_by_name(services: AppServices, client: FlaskClient, fmt: str, content_type: str) -> None:
     stored = services.media.save(encoded(two_tone(), fmt))
 
     response = client.get(f"/media/{stored.filename}")

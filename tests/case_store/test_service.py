@@ -80,8 +80,18 @@ def add_service(
     stored = [AttributeDefinition.model_validate(a).model_dump(mode="json") for a in attributes]
     with services.sessions.begin() as session:
         session.add(
-            Service(code=code, name=code.title(), description=code, group="Tests", keywords=[],
-                    department=department, sla_hours=sla_hours, attributes=stored, active=active, position=99)
+            Service(
+                code=code,
+                name=code.title(),
+                description=code,
+                group="Tests",
+                keywords=[],
+                department=department,
+                sla_hours=sla_hours,
+                attributes=stored,
+                active=active,
+                position=99,
+            )
         )
 
 
@@ -118,9 +128,7 @@ def read_case(services: AppServices, case_id: int) -> Case:
 
 def events_of(services: AppServices, case_id: int) -> list[CaseEvent]:
     with services.sessions() as session:
-        return list(
-            session.scalars(sa.select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id))
-        )
+        return list(session.scalars(sa.select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id)))
 
 
 def change(
@@ -320,13 +328,9 @@ def survey(services: AppServices) -> str:
             {"seen_at": ["2024-05-01T08:30:00+02:00"]}, {"seen_at": "2024-05-01T08:30:00+02:00"}, id="datetime"
         ),
         pytest.param({"seen_at": [" 2024-05-01 08:30 "]}, {"seen_at": "2024-05-01T08:30:00"}, id="datetime-space"),
-        pytest.param(
-            {"details": ["line one\r\n\x00line two\x7f\n"]}, {"details": "line one\nline two"}, id="text"
-        ),
+        pytest.param({"details": ["line one\r\n\x00line two\x7f\n"]}, {"details": "line one\nline two"}, id="text"),
         pytest.param({"size": [" large "]}, {"size": "large"}, id="singlevaluelist"),
-        pytest.param(
-            {"hazards": ["oil", "glass", "oil", " "]}, {"hazards": ["oil", "glass"]}, id="multivaluelist"
-        ),
+        pytest.param({"hazards": ["oil", "glass", "oil", " "]}, {"hazards": ["oil", "glass"]}, id="multivaluelist"),
         pytest.param({"plate": ["   "], "depth_cm": []}, {}, id="blank-optional-answers-dropped"),
     ],
 )
@@ -353,7 +357,9 @@ def test_attribute_answers_are_typed(
         ),
         pytest.param({"size": ["small", "large"]}, "size", "takes a single value", id="singlevaluelist-two"),
         pytest.param(
-            {"hazards": ["oil", "fire"]}, "hazards", "does not accept 'fire'; choose from: glass, oil, water",
+            {"hazards": ["oil", "fire"]},
+            "hazards",
+            "does not accept 'fire'; choose from: glass, oil, water",
             id="multivaluelist",
         ),
         pytest.param({"hazards": ["oil"] * 51}, "hazards", "more than 50 values", id="multivaluelist-too-many"),
@@ -382,9 +388,7 @@ def test_required_attributes_of_the_default_catalog(services: AppServices, catal
 
 
 def test_typed_attributes_are_stored_with_the_case(services: AppServices, survey: str) -> None:
-    answers = {
-        "size": ["large"], "depth_cm": ["7"], "hazards": ["water", "glass"], "seen_at": ["2024-05-01T08:30Z"]
-    }
+    answers = {"size": ["large"], "depth_cm": ["7"], "hazards": ["water", "glass"], "seen_at": ["2024-05-01T08:30Z"]}
 
     case = read_case(services, create(services, new_case(survey, attributes=answers)))
 

@@ -61,8 +61,9 @@ def change(
         for status in statuses:
             closure = reason if status in CLOSED_STATUSES and status is not CaseStatus.DUPLICATE else None
             check_status_change(case, status, closure)
-            do_change_status(session, case, status, actor="staff:test", note=note, closure_reason=closure,
-                             public=public, now=now)
+            do_change_status(
+                session, case, status, actor="staff:test", note=note, closure_reason=closure, public=public, now=now
+            )
 
 
 def jpeg(color: str, size: tuple[int, int] = (16, 12)) -> bytes:
@@ -91,8 +92,14 @@ def attach_photo(services: AppServices, public_id: str, data: bytes, role: Media
 
 def test_a_request_document_in_full(client: FlaskClient, services: AppServices) -> None:
     requested = NOW - timedelta(hours=3)
-    create_case(services, "pothole", now=requested, description="Big hole\nin the right lane",
-                address="1450 Oak St", attributes={"size": ["larger_than_tire"]})
+    create_case(
+        services,
+        "pothole",
+        now=requested,
+        description="Big hole\nin the right lane",
+        address="1450 Oak St",
+        attributes={"size": ["larger_than_tire"]},
+    )
 
     expected = {
         "service_request_id": "311-000001",
@@ -118,17 +125,23 @@ def test_a_request_document_in_full(client: FlaskClient, services: AppServices) 
     assert json_of(client.get(f"{API}/requests/311-000001.json?jurisdiction_id=city.test")) == [expected]
     # The XML carries the same values, element for element; None is an empty element.
     for path in (f"{API}/requests/311-000001.xml", f"{API}/requests.xml"):
-        assert xml_items(xml_of(client.get(path))) == [
-            {k: None if v is None else str(v) for k, v in expected.items()}
-        ]
+        assert xml_items(xml_of(client.get(path))) == [{k: None if v is None else str(v) for k, v in expected.items()}]
 
 
 def test_requests_validate_against_the_schemas(client: FlaskClient, services: AppServices) -> None:
     create_case(services, "pothole", now=NOW - timedelta(days=2), description="x" * 4000, address="1 Oak St")
-    create_case(services, "abandoned_vehicle", now=NOW - timedelta(days=1), lat=None, lon=None,
-                address="2 Elm St", attributes={"license_plate": ["none"], "time_parked": ["3_to_7_days"]})
-    third = create_case(services, "illegal_dumping", now=NOW - timedelta(hours=1),
-                        attributes={"items": ["tires", "mattress"]})
+    create_case(
+        services,
+        "abandoned_vehicle",
+        now=NOW - timedelta(days=1),
+        lat=None,
+        lon=None,
+        address="2 Elm St",
+        attributes={"license_plate": ["none"], "time_parked": ["3_to_7_days"]},
+    )
+    third = create_case(
+        services, "illegal_dumping", now=NOW - timedelta(hours=1), attributes={"items": ["tires", "mattress"]}
+    )
     attach_photo(services, third, jpeg("blue"))
     change(services, "311-000001", CaseStatus.RESOLVED, reason=ClosureReason.FIXED)
 
@@ -194,10 +207,12 @@ def test_service_request_id_list_overrides_every_other_argument(client: FlaskCli
     others = "&service_code=graffiti&status=closed&start_date=2020-01-01T00:00:00Z&end_date=2020-02-01T00:00:00Z"
     assert ids(client, "service_request_id=311-000003,311-000001" + others) == ["311-000001", "311-000003"]
     assert ids(client, "service_request_id=311-000003, 311-000999 ,311-000001,311-000003") == [
-        "311-000001", "311-000003"
+        "311-000001",
+        "311-000003",
     ]
     assert ids(client, "service_request_id=311-000003&service_request_id=311-000002", "xml") == [
-        "311-000002", "311-000003"
+        "311-000002",
+        "311-000003",
     ]
     # The other arguments on their own do select something else.
     assert ids(client, "service_code=graffiti&status=closed") == ["311-000004"]
@@ -208,9 +223,16 @@ def test_service_request_id_list_overrides_every_other_argument(client: FlaskCli
 
 def test_service_code_filter_takes_a_comma_list(client: FlaskClient, services: AppServices) -> None:
     for hours, code in enumerate(["pothole", "graffiti", "noise", "pothole", "streetlight"], start=1):
-        create_case(services, code, now=NOW - timedelta(hours=hours),
-                    attributes={"noise_source": ["alarm"]} if code == "noise" else
-                    {"problem": ["out"]} if code == "streetlight" else None)
+        create_case(
+            services,
+            code,
+            now=NOW - timedelta(hours=hours),
+            attributes={"noise_source": ["alarm"]}
+            if code == "noise"
+            else {"problem": ["out"]}
+            if code == "streetlight"
+            else None,
+        )
 
     assert ids(client, "service_code=pothole") == ["311-000001", "311-000004"]
     assert ids(client, "service_code=pothole,noise") == ["311-000001", "311-000003", "311-000004"]
@@ -344,15 +366,33 @@ def test_extensions_add_detailed_status_public_notes_and_closure_reason(
     t0 = NOW - timedelta(days=3)
     public_id = create_case(services, "pothole", now=t0, address="1450 Oak St")
     change(services, public_id, CaseStatus.IN_QUEUE, note="Crew scheduled for Tuesday", now=t0 + timedelta(days=1))
-    change(services, public_id, CaseStatus.ONSITE_ATTEMPT, note="Internal: contractor B", public=False,
-           now=t0 + timedelta(days=2))
+    change(
+        services,
+        public_id,
+        CaseStatus.ONSITE_ATTEMPT,
+        note="Internal: contractor B",
+        public=False,
+        now=t0 + timedelta(days=2),
+    )
     attach_photo(services, public_id, jpeg("gray"))  # a resident's photo: not a public event
-    change(services, public_id, CaseStatus.RESOLVED, reason=ClosureReason.FIXED, note="Patched with cold mix",
-           now=t0 + timedelta(days=2, hours=4))
+    change(
+        services,
+        public_id,
+        CaseStatus.RESOLVED,
+        reason=ClosureReason.FIXED,
+        note="Patched with cold mix",
+        now=t0 + timedelta(days=2, hours=4),
+    )
     with services.sessions() as session:
         kinds = session.scalars(sa.select(CaseEvent.kind).order_by(CaseEvent.id)).all()
-    assert kinds == [EventKind.CREATED, EventKind.STATUS_CHANGED, EventKind.STATUS_CHANGED,
-                     EventKind.STATUS_CHANGED, EventKind.MEDIA_ADDED, EventKind.STATUS_CHANGED]
+    assert kinds == [
+        EventKind.CREATED,
+        EventKind.STATUS_CHANGED,
+        EventKind.STATUS_CHANGED,
+        EventKind.STATUS_CHANGED,
+        EventKind.MEDIA_ADDED,
+        EventKind.STATUS_CHANGED,
+    ]
 
     [plain] = json_of(client.get(f"{API}/requests/{public_id}.json"))
     [extended] = json_of(client.get(f"{API}/requests/{public_id}.json?extensions=true"))
@@ -361,7 +401,11 @@ def test_extensions_add_detailed_status_public_notes_and_closure_reason(
     assert plain["status_notes"] == "Patched with cold mix"
     assert plain["updated_datetime"] == w3c(t0 + timedelta(days=2, hours=4))
     assert set(extended) - set(plain) == {
-        "detailed_status", "detailed_status_text", "closure_reason", "closure_reason_text", "notes"
+        "detailed_status",
+        "detailed_status_text",
+        "closure_reason",
+        "closure_reason_text",
+        "notes",
     }
     assert extended["detailed_status"] == "resolved"
     assert extended["detailed_status_text"] == "Resolved"
@@ -369,12 +413,27 @@ def test_extensions_add_detailed_status_public_notes_and_closure_reason(
     assert extended["closure_reason_text"] == "The problem was fixed."
     assert extended["notes"] == [
         {"datetime": w3c(t0), "type": "created", "status": "received", "summary": "Received", "description": None},
-        {"datetime": w3c(t0), "type": "status_changed", "status": "routed",
-         "summary": "Routed to the responsible team", "description": "Routed to Public Works – Highway"},
-        {"datetime": w3c(t0 + timedelta(days=1)), "type": "status_changed", "status": "in_queue",
-         "summary": "In the team's work queue", "description": "Crew scheduled for Tuesday"},
-        {"datetime": w3c(t0 + timedelta(days=2, hours=4)), "type": "status_changed", "status": "resolved",
-         "summary": "Resolved", "description": "Patched with cold mix"},
+        {
+            "datetime": w3c(t0),
+            "type": "status_changed",
+            "status": "routed",
+            "summary": "Routed to the responsible team",
+            "description": "Routed to Public Works – Highway",
+        },
+        {
+            "datetime": w3c(t0 + timedelta(days=1)),
+            "type": "status_changed",
+            "status": "in_queue",
+            "summary": "In the team's work queue",
+            "description": "Crew scheduled for Tuesday",
+        },
+        {
+            "datetime": w3c(t0 + timedelta(days=2, hours=4)),
+            "type": "status_changed",
+            "status": "resolved",
+            "summary": "Resolved",
+            "description": "Patched with cold mix",
+        },
     ]
     # The list says the same as the single request.
     assert json_of(client.get(f"{API}/requests.json?extensions=true")) == [extended]
@@ -390,9 +449,19 @@ def test_extensions_add_detailed_status_public_notes_and_closure_reason(
     assert "Internal" not in xml.decode() and "contractor" not in xml.decode()
     assert tag_paths(xml) - tag_paths(spec_xml_example("xml-service-request")) == {
         "service_requests/request/" + tail
-        for tail in ("detailed_status", "detailed_status_text", "closure_reason", "closure_reason_text", "notes",
-                     "notes/note", "notes/note/datetime", "notes/note/type", "notes/note/status",
-                     "notes/note/summary", "notes/note/description")
+        for tail in (
+            "detailed_status",
+            "detailed_status_text",
+            "closure_reason",
+            "closure_reason_text",
+            "notes",
+            "notes/note",
+            "notes/note/datetime",
+            "notes/note/type",
+            "notes/note/status",
+            "notes/note/summary",
+            "notes/note/description",
+        )
     }
 
 
@@ -441,4 +510,3 @@ def test_staff_evidence_photos_are_not_the_media_url(client: FlaskClient, servic
     [document] = json_of(client.get(f"{API}/requests/{public_id}.json?extensions=true"))
     assert document["media_url"] is None
     assert document["notes"][-1]["type"] == "media_added"
-

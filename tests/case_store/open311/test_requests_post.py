@@ -62,9 +62,7 @@ def public_id_of(created: object) -> str:
 
 
 def test_spec_example_request_json(client: FlaskClient, services: AppServices, api_key: str) -> None:
-    response = client.post(
-        f"{API}/requests.json", data=fixture_body("post_request.txt", api_key), content_type=FORM
-    )
+    response = client.post(f"{API}/requests.json", data=fixture_body("post_request.txt", api_key), content_type=FORM)
 
     assert json_of(response, 201) == [
         {"service_request_id": "311-000001", "service_notice": None, "account_id": "123456"}
@@ -126,7 +124,9 @@ def test_spec_example_request_xml_has_the_spec_response_shape(client: FlaskClien
 
 def test_case_numbers_follow_each_other(client: FlaskClient, api_key: str) -> None:
     ids = [
-        public_id_of(post(client, fmt, {"api_key": api_key, "service_code": "pothole", "address_string": f"{n} Oak St"}))
+        public_id_of(
+            post(client, fmt, {"api_key": api_key, "service_code": "pothole", "address_string": f"{n} Oak St"})
+        )
         for n, fmt in enumerate(["json", "xml", "json"], start=1)
     ]
     assert ids == ["311-000001", "311-000002", "311-000003"]
@@ -153,13 +153,17 @@ def test_multivaluelist_with_bracket_keys(client: FlaskClient, services: AppServ
 def test_multivaluelist_repeated_values_are_kept_once_in_order(
     client: FlaskClient, services: AppServices, api_key: str
 ) -> None:
-    post(client, "json", {
-        "api_key": api_key,
-        "service_code": "illegal_dumping",
-        "address_string": "230 Elm St",
-        "attribute[items][]": ["mattress", "tires", "mattress"],
-        "attribute[items]": "other",
-    })
+    post(
+        client,
+        "json",
+        {
+            "api_key": api_key,
+            "service_code": "illegal_dumping",
+            "address_string": "230 Elm St",
+            "attribute[items][]": ["mattress", "tires", "mattress"],
+            "attribute[items]": "other",
+        },
+    )
     assert case_by_public_id(services, "311-000001").attributes == {"items": ["mattress", "tires", "other"]}
 
 
@@ -255,7 +259,9 @@ def test_each_kind_of_location_is_enough(
 
 def test_media_url_is_stored_and_returned(client: FlaskClient, services: AppServices, api_key: str) -> None:
     url = "https://photos.example.org/reports/2024/pothole%20big.jpg?size=large"
-    post(client, "json", {"api_key": api_key, "service_code": "pothole", "address_string": "1 Oak St", "media_url": url})
+    post(
+        client, "json", {"api_key": api_key, "service_code": "pothole", "address_string": "1 Oak St", "media_url": url}
+    )
 
     assert case_by_public_id(services, "311-000001").external_media_url == url
     assert json_of(client.get(f"{API}/requests/311-000001.json"))[0]["media_url"] == url
@@ -265,8 +271,19 @@ def test_media_url_is_stored_and_returned(client: FlaskClient, services: AppServ
 
 # --- privacy ----------------------------------------------------------------------------
 
-PRIVATE = ("Zebulon", "Quimbyfrost", "zeb.quimby@example.net", "+16175550123", "6175550123", "555-0123",
-           "dev-7f3a9", "acct-889911", "mia@example.org", "6175550199", "555-0199")
+PRIVATE = (
+    "Zebulon",
+    "Quimbyfrost",
+    "zeb.quimby@example.net",
+    "+16175550123",
+    "6175550123",
+    "555-0123",
+    "dev-7f3a9",
+    "acct-889911",
+    "mia@example.org",
+    "6175550199",
+    "555-0199",
+)
 
 
 def test_contact_details_never_appear_in_any_get_output(
@@ -293,21 +310,33 @@ def test_contact_details_never_appear_in_any_get_output(
         reporter = session.get(Resident, case.reporter_id)
         assert reporter is not None
         assert (reporter.name, reporter.email, reporter.phone, reporter.contact_phone) == (
-            "Zebulon Quimbyfrost", "zeb.quimby@example.net", None, "+16175550123"
+            "Zebulon Quimbyfrost",
+            "zeb.quimby@example.net",
+            None,
+            "+16175550123",
         )
         # Staff notes can carry contact details too; status_notes publishes the last public one.
         loaded = session.get(Case, case.id)
         assert loaded is not None
-        do_change_status(session, loaded, CaseStatus.RESOLVED, actor="staff:ana", closure_reason=ClosureReason.FIXED,
-                         note="Filled. Resident (617-555-0199, mia@example.org) was told.")
+        do_change_status(
+            session,
+            loaded,
+            CaseStatus.RESOLVED,
+            actor="staff:ana",
+            closure_reason=ClosureReason.FIXED,
+            note="Filled. Resident (617-555-0199, mia@example.org) was told.",
+        )
     # The store keeps the text as typed, for staff.
     assert "617-555-0199" in (case_by_public_id(services, "311-000001").description or "")
 
     outputs: list[str] = []
     for fmt in FORMATS:
         for query in ("", "?extensions=true"):
-            for path in (f"{API}/requests.{fmt}{query}", f"{API}/requests/311-000001.{fmt}{query}",
-                         f"{API}/requests.{fmt}?service_request_id=311-000001{query.replace('?', '&')}"):
+            for path in (
+                f"{API}/requests.{fmt}{query}",
+                f"{API}/requests/311-000001.{fmt}{query}",
+                f"{API}/requests.{fmt}?service_request_id=311-000001{query.replace('?', '&')}",
+            ):
                 response = client.get(path)
                 assert response.status_code == 200, path
                 outputs.append(response.get_data(as_text=True))
@@ -325,7 +354,9 @@ def test_contact_details_never_appear_in_any_get_output(
     assert document["notes"][-1]["description"] == document["status_notes"]
 
 
-def test_contact_phone_never_joins_an_existing_resident(client: FlaskClient, services: AppServices, api_key: str) -> None:
+def test_contact_phone_never_joins_an_existing_resident(
+    client: FlaskClient, services: AppServices, api_key: str
+) -> None:
     """An API client knowing a resident's number must not add cases to that resident's history."""
     with services.sessions.begin() as session:
         session.add(Resident(phone="+16175550123", name="Verified by SMS"))

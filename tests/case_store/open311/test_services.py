@@ -110,9 +110,7 @@ def test_services_accepts_our_jurisdiction_or_none(client: FlaskClient, jurisdic
 
 def test_retired_services_are_no_longer_offered(client: FlaskClient, services: AppServices, api_key: str) -> None:
     with services.sessions.begin() as session:
-        summary = do_load_catalog(
-            session, Catalog(services=tuple(s for s in DEFAULT.services if s.code != "snow_ice"))
-        )
+        summary = do_load_catalog(session, Catalog(services=tuple(s for s in DEFAULT.services if s.code != "snow_ice")))
     assert summary.retired == ("snow_ice",)
 
     codes = [s["service_code"] for s in json_of(client.get(f"{API}/services.json"))]
@@ -196,7 +194,9 @@ def test_service_definition_of_a_service_without_attributes(client: FlaskClient)
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_unknown_service_code_is_a_404_envelope(client: FlaskClient, fmt: str) -> None:
-    assert_error(client.get(f"{API}/services/no_such_thing.{fmt}"), fmt, 404, "service_code 'no_such_thing' was not found")
+    assert_error(
+        client.get(f"{API}/services/no_such_thing.{fmt}"), fmt, 404, "service_code 'no_such_thing' was not found"
+    )
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
