@@ -12,6 +12,7 @@ import click
 from sqlalchemy.orm import Session
 
 from bot.app import AppServices, build_services, create_app
+from bot.cli_nlu import nlu
 from bot.settings import Settings, SettingsError, load_settings
 from case_store import migrate
 from case_store.apikeys import do_create_api_key, do_revoke_api_key, list_api_keys
@@ -172,6 +173,8 @@ def apikey_revoke(name: str) -> None:
         do_revoke_api_key(session, name)
     click.echo(f"Revoked {name}")
 
+
+main.add_command(nlu)
 
 if __name__ == "__main__":
     main()

@@ -1,0 +1,192 @@
+"""A text classifier for every language at once: character n-grams + logistic regression.
+
+Character n-grams of accent-folded text carry across typos, missing accents, mixed
+languages and scripts without word boundaries (Chinese), which word models miss.
+Probabilities are calibrated with one temperature fitted on cross-validated
+predictions, so "0.9" means right about nine times in ten.
+
+Models are saved as plain arrays (``.npz``) and JSON, never pickled.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+from scipy.optimize import minimize_scalar
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+
+from nlu.text import fold
+
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    label: str
+    confidence: float
+    ranked: tuple[tuple[str, float], ...]  # every label, most likely first
+
+
+def _features(text: str, fold_accents: bool) -> str:
+    return fold(text) if fold_accents else text.lower()
+
+
+def _char_vectorizer() -> TfidfVectorizer:
+    return TfidfVectorizer(
+        analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True, dtype=np.float32, max_features=120_000
+    )
+
+
+def _word_vectorizer() -> TfidfVectorizer:
+    return TfidfVectorizer(
+        analyzer="word", ngram_range=(1, 2), min_df=2, sublinear_tf=True, dtype=np.float32, token_pattern=r"(?u)\b\w+\b"
+    )
+
+
+class TextClassifier:
+    """Train with ``fit``, then ``predict``; ``save``/``load`` round-trip exactly."""
+
+    def __init__(
+        self,
+        char: TfidfVectorizer,
+        word: TfidfVectorizer,
+        coef: np.ndarray,
+        intercept: np.ndarray,
+        labels: Sequence[str],
+        temperature: float,
+        fold_accents: bool = True,
+    ) -> None:
+        self._char = char
+        self._word = word
+        self._coef = coef.astype(np.float32)
+        self._intercept = intercept.astype(np.float32)
+        self.labels = tuple(labels)
+        self.temperature = temperature
+        self.fold_accents = fold_accents
+
+    @classmethod
+    def fit(
+        cls,
+        texts: Sequence[str],
+        labels: Sequence[str],
+        *,
+        c: float = 8.0,
+        calibrate: bool = True,
+        fold_accents: bool = True,
+    ) -> TextClassifier:
+        """Trains on the examples; ``fold_accents=False`` keeps accents as evidence (language ID)."""
+        folded = [_features(t, fold_accents) for t in texts]
+        temperature = _fit_temperature(folded, labels, c) if calibrate else 1.0
+        char, word = _char_vectorizer(), _word_vectorizer()
+        matrix = sparse.hstack([char.fit_transform(folded), word.fit_transform(folded)]).tocsr()
+        model = _logistic(c).fit(matrix, labels)
+        coef, intercept = _as_multiclass(model)
+        return cls(char, word, coef, intercept, [str(x) for x in model.classes_], temperature, fold_accents)
+
+    def predict(self, text: str) -> Prediction:
+        return self.predict_many([text])[0]
+
+    def predict_many(self, texts: Sequence[str]) -> list[Prediction]:
+        folded = [_features(t, self.fold_accents) for t in texts]
+        matrix = sparse.hstack([self._char.transform(folded), self._word.transform(folded)]).tocsr()
+        logits = (matrix @ self._coef.T + self._intercept) / self.temperature
+        probabilities = _softmax(np.asarray(logits))
+        results = []
+        for row in probabilities:
+            order = np.argsort(-row)
+            ranked = tuple((self.labels[i], round(float(row[i]), 4)) for i in order)
+            results.append(Prediction(ranked[0][0], ranked[0][1], ranked))
+        return results
+
+    def save(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(
+            directory / "weights.npz",
+            coef=self._coef,
+            intercept=self._intercept,
+            char_idf=self._char.idf_.astype(np.float32),
+            word_idf=self._word.idf_.astype(np.float32),
+        )
+        meta = {
+            "format": FORMAT_VERSION,
+            "labels": list(self.labels),
+            "temperature": self.temperature,
+            "fold_accents": self.fold_accents,
+            "char_vocabulary": {k: int(v) for k, v in self._char.vocabulary_.items()},
+            "word_vocabulary": {k: int(v) for k, v in self._word.vocabulary_.items()},
+        }
+        (directory / "model.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, directory: Path) -> TextClassifier:
+        meta = json.loads((directory / "model.json").read_text(encoding="utf-8"))
+        if meta.get("format") != FORMAT_VERSION:
+            raise ValueError(f"{directory} holds a model of another format; retrain it")
+        with np.load(directory / "weights.npz") as arrays:
+            char = _restore(_char_vectorizer(), meta["char_vocabulary"], arrays["char_idf"])
+            word = _restore(_word_vectorizer(), meta["word_vocabulary"], arrays["word_idf"])
+            return cls(
+                char,
+                word,
+                arrays["coef"],
+                arrays["intercept"],
+                meta["labels"],
+                float(meta["temperature"]),
+                bool(meta["fold_accents"]),
+            )
+
+
+def _restore(vectorizer: TfidfVectorizer, vocabulary: dict[str, int], idf: np.ndarray) -> TfidfVectorizer:
+    vectorizer.vocabulary_ = vocabulary
+    vectorizer.idf_ = idf
+    return vectorizer
+
+
+def _logistic(c: float) -> LogisticRegression:
+    return LogisticRegression(C=c, max_iter=2000, class_weight="balanced")
+
+
+def _as_multiclass(model: LogisticRegression) -> tuple[np.ndarray, np.ndarray]:
+    coef, intercept = model.coef_, model.intercept_
+    if coef.shape[0] == 1:  # binary: sklearn keeps one row; softmax needs two
+        coef = np.vstack([-coef[0] / 2, coef[0] / 2])
+        intercept = np.array([-intercept[0] / 2, intercept[0] / 2])
+    return coef, intercept
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    exp = np.exp(shifted)
+    return exp / exp.sum(axis=1, keepdims=True)
+
+
+def _fit_temperature(folded: Sequence[str], labels: Sequence[str], c: float) -> float:
+    """One temperature for the softmax, fitted on 5-fold out-of-fold logits."""
+    y = np.asarray(labels)
+    classes = sorted(set(labels))
+    logits = np.zeros((len(folded), len(classes)), dtype=np.float64)
+    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=311)
+    texts = np.asarray(folded, dtype=object)
+    for train, test in folds.split(texts, y):
+        char, word = _char_vectorizer(), _word_vectorizer()
+        train_matrix = sparse.hstack([char.fit_transform(texts[train]), word.fit_transform(texts[train])]).tocsr()
+        model = _logistic(c).fit(train_matrix, y[train])
+        coef, intercept = _as_multiclass(model)
+        test_matrix = sparse.hstack([char.transform(texts[test]), word.transform(texts[test])]).tocsr()
+        fold_logits = np.asarray(test_matrix @ coef.T + intercept)
+        columns = [classes.index(str(label)) for label in model.classes_]
+        logits[np.ix_(test, columns)] = fold_logits
+    truth = np.array([classes.index(label) for label in labels])
+
+    def nll(temperature: float) -> float:
+        probabilities = _softmax(logits / temperature)
+        return float(-np.log(probabilities[np.arange(len(truth)), truth] + 1e-12).mean())
+
+    return round(float(minimize_scalar(nll, bounds=(0.05, 20.0), method="bounded").x), 4)
