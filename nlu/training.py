@@ -34,7 +34,7 @@ class Example:
 def read_examples(kind: str, field: str) -> list[Example]:
     examples: list[Example] = []
     for path in sorted((TRAIN_DIR / kind).glob("*.jsonl")):
-        lang = path.stem
+        lang = path.stem.split("_")[0]  # "ru.jsonl" and "ru_narrative.jsonl" are both Russian
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             if not line.strip():
                 continue
