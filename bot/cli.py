@@ -12,6 +12,7 @@ import click
 from sqlalchemy.orm import Session
 
 from bot.app import AppServices, build_services, create_app
+from bot.cli_city import city, geocode
 from bot.cli_nlu import nlu
 from bot.settings import Settings, SettingsError, load_settings
 from case_store import migrate
@@ -19,6 +20,7 @@ from case_store.apikeys import do_create_api_key, do_revoke_api_key, list_api_ke
 from case_store.catalog import CatalogError, read_catalog, read_default_catalog
 from case_store.catalog.load import do_load_catalog, has_services
 from case_store.errors import CaseStoreError
+from nlu.city import ensure_city_loaded
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -71,12 +73,16 @@ def serve(host: str, port: int, threads: int) -> None:
 
 
 def prepare_store(services: AppServices) -> None:
-    """Brings the schema up to date and loads the default catalog into an empty store."""
+    """Brings the schema up to date; loads the default catalog and the demo city into an
+    empty store (a city's own data, once imported, is never replaced by the demo)."""
     migrate.upgrade(services.engine)
     with services.sessions.begin() as session:
         if not has_services(session):
             summary = do_load_catalog(session, read_default_catalog())
             click.echo(f"Loaded the default service catalog: {summary}")
+        city = ensure_city_loaded(session)
+        if city is not None:
+            click.echo(f"Loaded the demo city: {city}")
 
 
 @main.group()
@@ -175,6 +181,8 @@ def apikey_revoke(name: str) -> None:
 
 
 main.add_command(nlu)
+main.add_command(city)
+main.add_command(geocode)
 
 if __name__ == "__main__":
     main()

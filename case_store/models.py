@@ -304,3 +304,6 @@ class OutboxItem(Timestamped, Base):
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_error: Mapped[str | None] = mapped_column(sa.Text)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+from case_store import city_models  # noqa: E402,F401  (registers the city tables)
