@@ -1,28 +1,101 @@
 """Situations that need the emergency number, not 311.
 
-Recall matters more than precision: the model's threshold is low, so a doubtful
-message is treated as an emergency. The bot then tells the resident to call the
-emergency number; a false alarm costs them one message.
+Two detectors, either of which is enough: the trained model, and a lexicon of
+unmistakable phrases in every language (``data/lexicon/emergency.json``) that a city
+can extend. Phrases that only look alarming ("fire hydrant", "gas station", "feu
+rouge") are removed before the lexicon is applied, so "the gas station is on fire"
+still counts. Recall matters more than precision: a false alarm costs the resident one
+message; a missed fire costs far more.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 from nlu.classifier import TextClassifier
+from nlu.text import fold
 
-THRESHOLD = 0.3
+LEXICON = Path(__file__).with_name("data") / "lexicon" / "emergency.json"
+MODEL_THRESHOLD = 0.5
+_UNSPACED = frozenset({"zh", "ko"})
 
 
 @dataclass(frozen=True, slots=True)
 class EmergencyGuess:
     emergency: bool
-    score: float
+    score: float  # the model's probability; 1.0 when an emergency phrase matched
+
+
+@dataclass(frozen=True, slots=True)
+class _Lexicon:
+    phrases: re.Pattern[str]
+    exclusions: re.Pattern[str]
+    routine: re.Pattern[str]
+    negation_before: re.Pattern[str]
+    negation_after: re.Pattern[str]
+
+
+def _alternatives(items: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{fold(p)})" for p in items))
+
+
+@cache
+def _lexicon() -> _Lexicon:
+    data = json.loads(LEXICON.read_text(encoding="utf-8"))
+    # Phrases start at a word's start ("herid" must not match "Sheridan"), except in
+    # Chinese and Korean, whose words are not separated by spaces.
+    patterns = [
+        fold(p) if lang in _UNSPACED else rf"(?<!\w)(?:{fold(p)})"
+        for lang, group in data["patterns"].items()
+        for p in group
+    ]
+    words = [fold(w) for w in data["negations"]["before"]]
+    spaced = "|".join(re.escape(w) for w in words if w.isascii() or not _is_cjk(w))
+    unspaced = "|".join(re.escape(w) for w in words if not w.isascii() and _is_cjk(w))
+    denial = rf"(?:(?:^|[^\w])(?:{spaced})(?:[^\w]|$)|{unspaced})"
+    return _Lexicon(
+        phrases=re.compile("|".join(f"(?:{p})" for p in patterns)),
+        # Longest first, so "hidrante de incendios" is removed whole, not as "hidrante".
+        exclusions=_alternatives(sorted(data["exclusions"], key=len, reverse=True)),
+        routine=_alternatives(data["routine_context"]["patterns"]),
+        # A denial shortly before or inside the phrase: "not sparking", "pas d'etincelles".
+        negation_before=re.compile(denial),
+        negation_after=re.compile("|".join(re.escape(fold(w)) for w in data["negations"]["after"])),
+    )
+
+
+def _is_cjk(word: str) -> bool:
+    return any("\u4e00" <= c <= "\u9fff" or "\uac00" <= c <= "\ud7af" for c in word)
+
+
+def is_routine_context(text: str) -> bool:
+    """A tag that says FIRE, a crash last week: about a routine problem, not a present danger."""
+    return _lexicon().routine.search(fold(text)) is not None
+
+
+def matches_emergency_phrase(text: str) -> bool:
+    lexicon = _lexicon()
+    folded = fold(text)
+    cleaned = lexicon.exclusions.sub(" ", folded)
+    for match in lexicon.phrases.finditer(cleaned):
+        # Long phrases ("wire ... sparking") are also denied from inside; short ones
+        # may start with a negation themselves ("pa respire": not breathing).
+        window_end = match.end() if match.end() - match.start() > 25 else match.start()
+        denied_before = lexicon.negation_before.search(cleaned[max(0, match.start() - 14) : window_end])
+        denied_after = lexicon.negation_after.search(cleaned[match.end() : match.end() + 6])
+        if not (denied_before or denied_after):
+            return True
+    return False
 
 
 def detect_emergency(text: str, model: TextClassifier) -> EmergencyGuess:
-    if not text.strip():
+    if not text.strip() or is_routine_context(text):
         return EmergencyGuess(False, 0.0)
-    prediction = model.predict(text)
-    score = dict(prediction.ranked).get("true", 0.0)
-    return EmergencyGuess(score >= THRESHOLD, round(score, 4))
+    if matches_emergency_phrase(text):
+        return EmergencyGuess(True, 1.0)
+    score = dict(model.predict(text).ranked).get("true", 0.0)
+    return EmergencyGuess(score >= MODEL_THRESHOLD, round(score, 4))
