@@ -11,6 +11,7 @@ corrected later, against the city's own street names, by the geocoder.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 _SUFFIXES = (
@@ -25,16 +26,19 @@ _NOT_NAME = (
     r"street|st|ave|avenue|corner|esquina|front|frente|devant|light|hole|pothole)(?![A-Za-z]))"
 )
 _PREFIX_WORD = rf"{_NOT_NAME}{_NAME_WORD}"
+# Before the last word of a street name only capitalised words count ("Martin Luther
+# King Blvd"), so the resident's own words stay out of it ("twou nan kwen Oak St").
+_CAPITALISED = rf"{_NOT_NAME}(?-i:[A-Z])[A-Za-z'.-]*"
 # "Elm Street", "mian st", "Martin Luther King Jr Blvd", "5th Ave", "3rd" (ordinals stand alone)
 # Ends are "not a Latin letter" rather than \b: in "3rd Ave交叉口" the Chinese text that
 # follows is a word character too.
 _END = r"(?![A-Za-z0-9])"
 _STREET = (
-    rf"(?<![A-Za-z0-9'.-])(?:(?:{_PREFIX_WORD}|{_ORDINAL})\s+){{0,3}}(?:{_PREFIX_WORD}|{_ORDINAL})\s+(?:{_SUFFIXES}){_END}\.?"
+    rf"(?<![A-Za-z0-9'.-])(?:(?:{_CAPITALISED}|{_ORDINAL})\s+){{0,3}}(?:{_PREFIX_WORD}|{_ORDINAL})\s+(?:{_SUFFIXES}){_END}\.?"
     rf"|(?<![A-Za-z0-9]){_ORDINAL}{_END}|(?<![A-Za-z])broadway{_END}"
 )
 _STREET_RE = re.compile(_STREET, re.IGNORECASE)
-_NUMBER_MARKERS = r"(?:de\s+(?:la\s+)?|del\s+|,\s*|#\s*|no\.?\s*|n[º°]\s*)?"
+_NUMBER_MARKERS = r"(?:de\s+(?:la\s+)?|del\s+|da\s+|do\s+|,\s*|#\s*|no\.?\s*|n[º°]\s*)?"
 # 230 Elm St | 230 de Elm Street | дом 45 Lincoln Blvd
 _NUMBER_FIRST = re.compile(rf"(?<![\w-])(\d{{1,6}}[A-Za-z]?)(?=[\s,])\s*{_NUMBER_MARKERS}({_STREET})", re.IGNORECASE)
 # Pine Ave 88号 | Main St 12번지 | Rua Oak St, 45
@@ -44,8 +48,8 @@ _STREET_FIRST = re.compile(
 )
 # Word connectors need spaces around them ("e" is inside "de"); symbols and the
 # connectors of scripts without spaces do not.
-_WORD_CONNECTORS = r"and|at|y|e|et|ak|и|và|va|at|sa|with|con|com|avec|с"
-_TIGHT_CONNECTORS = r"&|@|/|和|与|與|跟|及|와|과|و"
+_WORD_CONNECTORS = r"and|at|y|e|et|ak|и|và|va|sa|with|con|com|com a|avec|с|و"
+_TIGHT_CONNECTORS = r"&|@|/|和|与|與|跟|及|와|과|이랑|랑|하고|و"
 _STRONG = re.compile(r"\s*(?:&|@|/)\s*")
 _SIDE = rf"(?:{_STREET}|(?<![A-Za-z0-9'.-]){_PREFIX_WORD})"
 _INTERSECTION = re.compile(
@@ -54,13 +58,16 @@ _INTERSECTION = re.compile(
 _STOPWORDS = frozenset("of de del la el the на и y at on in to a".split())
 _CORNER_MARKERS = re.compile(
     r"corner|intersection|esquina|cruce|interseccion|intersección|coin|carrefour|intersection|kwen|kwa|kanto|"
-    r"interseksyon|перекрест|угол|углу|góc|giao|路口|交叉|交汇|拐角|교차|사거리|모퉁이|تقاطع|زاوية|cruzamento|esquina",
+    r"interseksyon|kafou|перекрест|угол|углу|góc|goc|giao|nga tu|路口|交叉|交汇|拐角|교차|사거리|모퉁이|تقاطع|زاوية|"
+    r"cruzamento|esquina|between|entre|ant|между|بين|사이|之间|pagitan|giua",
     re.IGNORECASE,
 )
 _LANDMARKS = re.compile(
     r"(?:the\s+)?(?:public\s+)?(?:library|school|elementary school|high school|park|playground|church|hospital|"
     r"post office|city hall|bus stop|train station|subway station|station|supermarket|grocery store|pharmacy|"
     r"community center|fire station|police station|gas station|laundromat|mall|ymca|stadium|"
+    r"centro comunitario|centre communautaire|parc|sant kominot[eè]|pak|trung tam cong dong|"
+    r"trung tâm cộng đồng|社区中心|活动中心|주민센터|커뮤니티 센터|المركز المجتمعي|مركز|"
     r"biblioteca|escuela|colegio|parque|iglesia|hospital|correo|parada de(?:l)? (?:autobus|autobús|bus|guagua)|"
     r"estacion|estación|supermercado|farmacia|ayuntamiento|alcaldia|alcaldía|"
     r"bibliothèque|bibliotheque|école|ecole|église|eglise|hôpital|hopital|arrêt de bus|arret de bus|mairie|gare|"
@@ -108,7 +115,7 @@ def find_location(message: str) -> LocationText | None:
 
 def _intersection(message: str) -> LocationText | None:
     has_marker = _CORNER_MARKERS.search(message) is not None
-    for match in _INTERSECTION.finditer(message):
+    for match in _overlapping(_INTERSECTION, message):
         first, second = _tidy(match.group(1)), _tidy(match.group(3))
         if first.lower() in _STOPWORDS or second.lower() in _STOPWORDS:
             continue
@@ -116,15 +123,23 @@ def _intersection(message: str) -> LocationText | None:
         named = all(side[:1].isupper() or side[:1].isdigit() for side in (first, second))
         strong = _STRONG.fullmatch(match.group(2)) is not None
         # Plain words joined by "and" are not an intersection ("trash and recycling"):
-        # it takes two street-like sides, or one plus a "corner" word, an ordinal or
-        # a symbol connector, or two capitalised names with such a hint.
+        # it takes two street-like sides, or one plus a capitalised name, a "corner"
+        # word, an ordinal or a symbol connector, or two capitalised names with a hint.
         if (
             streetlike == 2
-            or (streetlike == 1 and (has_marker or strong or _is_ordinal(first) or _is_ordinal(second)))
+            or (streetlike == 1 and (named or has_marker or strong or _is_ordinal(first) or _is_ordinal(second)))
             or (named and (has_marker or strong))
         ):
             return LocationText(match.group(0).strip(), street=first, cross_street=second)
     return None
+
+
+def _overlapping(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """Every match, including those that overlap ("out at Main and 5th" holds two)."""
+    position = 0
+    while (match := pattern.search(text, position)) is not None:
+        yield match
+        position = match.start() + 1
 
 
 def _is_ordinal(text: str) -> bool:
