@@ -35,7 +35,7 @@ _VIETNAMESE = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặ�
 _NOISE = re.compile(r"\b311-\d+\b|\d+|[^\w\s']", re.UNICODE)
 
 MIN_WORDS = 3  # fewer words than this rarely identify a language
-MIN_CONFIDENCE = 0.5
+MIN_CONFIDENCE = 0.4  # of the two models' average; either alone may be unsure
 
 
 @dataclass(frozen=True, slots=True)
