@@ -164,10 +164,9 @@ CHAR_RANGE = (2, 5)
 
 
 @lru_cache(maxsize=256)
-def _analyse(text: str) -> tuple[Counter[str], Counter[str]]:
-    """The n-gram counts of sklearn's char_wb (2-5) and word (1-2) analysers.
-
-    Cached: the category, intent and emergency models read the same folded text.
+def _analyse(text: str) -> tuple[dict[str, float], dict[str, float]]:
+    """Sublinear term frequencies (1 + log count) of sklearn's char_wb (2-5) and word
+    (1-2) n-grams. Cached: the category, intent and emergency models read the same text.
     """
     lowered = _WHITE_SPACE.sub(" ", text.lower())
     chars: Counter[str] = Counter()
@@ -185,7 +184,11 @@ def _analyse(text: str) -> tuple[Counter[str], Counter[str]]:
     tokens = _TOKEN.findall(lowered)
     words = Counter(tokens)
     words.update(f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False))
-    return chars, words
+    return _sublinear(chars), _sublinear(words)
+
+
+def _sublinear(counts: Counter[str]) -> dict[str, float]:
+    return {gram: 1.0 + math.log(count) if count > 1 else 1.0 for gram, count in counts.items()}
 
 
 class _Vocabulary:
@@ -196,13 +199,14 @@ class _Vocabulary:
         self._idf = np.asarray(idf, dtype=np.float32)
         self._offset = offset
 
-    def tfidf(self, grams: Counter[str]) -> tuple[np.ndarray, np.ndarray]:
-        found = [(self._index[g], c) for g, c in grams.items() if g in self._index]
+    def tfidf(self, grams: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
+        index = self._index
+        found = [(i, tf) for gram, tf in grams.items() if (i := index.get(gram)) is not None]
         if not found:
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
-        indices = np.fromiter((i for i, _ in found), dtype=np.int64, count=len(found))
-        tf = np.fromiter((1.0 + math.log(c) for _, c in found), dtype=np.float32, count=len(found))
-        values = tf * self._idf[indices]
+        pairs = np.array(found, dtype=np.float64)
+        indices = pairs[:, 0].astype(np.int64)
+        values = pairs[:, 1].astype(np.float32) * self._idf[indices]
         return indices + self._offset, values / np.float32(np.linalg.norm(values))
 
 

@@ -32,7 +32,7 @@ class EmergencyGuess:
 
 @dataclass(frozen=True, slots=True)
 class _Lexicon:
-    phrases: re.Pattern[str]
+    phrases: dict[str, re.Pattern[str]]  # by language, each with English added
     exclusions: re.Pattern[str]
     routine: re.Pattern[str]
     negation_before: re.Pattern[str]
@@ -48,17 +48,21 @@ def _lexicon() -> _Lexicon:
     data = json.loads(LEXICON.read_text(encoding="utf-8"))
     # Phrases start at a word's start ("herid" must not match "Sheridan"), except in
     # Chinese and Korean, whose words are not separated by spaces.
-    patterns = [
-        fold(p) if lang in _UNSPACED else rf"(?<!\w)(?:{fold(p)})"
+    patterns = {
+        lang: [fold(p) if lang in _UNSPACED else rf"(?<!\w)(?:{fold(p)})" for p in group]
         for lang, group in data["patterns"].items()
-        for p in group
-    ]
+    }
     words = [fold(w) for w in data["negations"]["before"]]
     spaced = "|".join(re.escape(w) for w in words if w.isascii() or not _is_cjk(w))
     unspaced = "|".join(re.escape(w) for w in words if not w.isascii() and _is_cjk(w))
     denial = rf"(?:(?:^|[^\w])(?:{spaced})(?:[^\w]|$)|{unspaced})"
     return _Lexicon(
-        phrases=re.compile("|".join(f"(?:{p})" for p in patterns)),
+        # A message is searched with its language's phrases plus English ones (street
+        # English creeps into every language); one regex of all eleven is much slower.
+        phrases={
+            lang: re.compile("|".join(f"(?:{p})" for p in {*group, *patterns["en"]})) for lang, group in patterns.items()
+        }
+        | {"": re.compile("|".join(f"(?:{p})" for group in patterns.values() for p in group))},
         # Longest first, so "hidrante de incendios" is removed whole, not as "hidrante".
         exclusions=_alternatives(sorted(data["exclusions"], key=len, reverse=True)),
         routine=_alternatives(data["routine_context"]["patterns"]),
@@ -77,11 +81,13 @@ def is_routine_context(text: str) -> bool:
     return _lexicon().routine.search(fold(text)) is not None
 
 
-def matches_emergency_phrase(text: str) -> bool:
+def matches_emergency_phrase(text: str, language: str = "") -> bool:
+    """Whether an emergency phrase occurs; ``language`` narrows the search ("" = all)."""
     lexicon = _lexicon()
     folded = fold(text)
     cleaned = lexicon.exclusions.sub(" ", folded)
-    for match in lexicon.phrases.finditer(cleaned):
+    phrases = lexicon.phrases.get(language, lexicon.phrases[""])
+    for match in phrases.finditer(cleaned):
         # Long phrases ("wire ... sparking") are also denied from inside; short ones
         # may start with a negation themselves ("pa respire": not breathing).
         window_end = match.end() if match.end() - match.start() > 25 else match.start()
@@ -92,10 +98,10 @@ def matches_emergency_phrase(text: str) -> bool:
     return False
 
 
-def detect_emergency(text: str, model: TextClassifier) -> EmergencyGuess:
+def detect_emergency(text: str, model: TextClassifier, language: str = "") -> EmergencyGuess:
     if not text.strip() or is_routine_context(text):
         return EmergencyGuess(False, 0.0)
-    if matches_emergency_phrase(text):
+    if matches_emergency_phrase(text, language):
         return EmergencyGuess(True, 1.0)
     score = dict(model.predict(text).ranked).get("true", 0.0)
     return EmergencyGuess(score >= MODEL_THRESHOLD, round(score, 4))

@@ -73,7 +73,7 @@ class Understanding:
             category_confidence=category.confidence,
             alternatives=category.ranked[1 : 1 + ALTERNATIVES],
             intent=classify_intent(text, self._intent),
-            emergency=detect_emergency(text, self._emergency),
+            emergency=detect_emergency(text, self._emergency, language.code),
             location=find_location(text),
         )
 
