@@ -60,7 +60,8 @@ def _lexicon() -> _Lexicon:
         # A message is searched with its language's phrases plus English ones (street
         # English creeps into every language); one regex of all eleven is much slower.
         phrases={
-            lang: re.compile("|".join(f"(?:{p})" for p in {*group, *patterns["en"]})) for lang, group in patterns.items()
+            lang: re.compile("|".join(f"(?:{p})" for p in {*group, *patterns["en"]}))
+            for lang, group in patterns.items()
         }
         | {"": re.compile("|".join(f"(?:{p})" for group in patterns.values() for p in group))},
         # Longest first, so "hidrante de incendios" is removed whole, not as "hidrante".
