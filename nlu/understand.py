@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,9 +55,14 @@ class Understanding:
         directory = model_dir(models_root)
         if not is_trained(directory):
             log.info("training the understanding models into %s", directory)
-            staging = directory.with_name(directory.name + ".partial")
+            # Trained beside the final folder and renamed into place, so another process
+            # never loads half a model; if one finished first, its models are kept.
+            staging = directory.with_name(f"{directory.name}.partial-{os.getpid()}")
             train_all(staging)
-            staging.replace(directory) if not directory.exists() else None
+            if directory.exists():
+                shutil.rmtree(staging, ignore_errors=True)
+            else:
+                staging.replace(directory)
         return cls.load(directory)
 
     def understand(self, text: str, *, current_language: str = "en") -> Understood:
