@@ -47,6 +47,12 @@ class Report:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def _long_enough_to_identify(text: str, lang: str) -> bool:
+    """The language-ID target counts messages of three words or more; Chinese and
+    Korean are written with few or no spaces, so four characters stand in for them."""
+    return len(text.split()) >= 3 or (lang in ("zh", "ko") and len(text) >= 4)
+
+
 def evaluate(rows: Sequence[dict[str, Any]], understanding: Understanding, baseline: KeywordBaseline) -> Report:
     texts = [str(r["text"]) for r in rows]
     started = time.perf_counter()
@@ -75,9 +81,7 @@ def evaluate(rows: Sequence[dict[str, Any]], understanding: Understanding, basel
     with_lang = [
         (str(r["lang"]), u.language.code)
         for r, u in zip(rows, results, strict=True)
-        if r.get("lang")
-        and len(str(r["text"]).split()) >= 3
-        or (r.get("lang") in ("zh", "ko") and len(str(r["text"])) >= 4)
+        if r.get("lang") and _long_enough_to_identify(str(r["text"]), str(r["lang"]))
     ]
     language_id = Scores.of([t for t, _ in with_lang], [p for _, p in with_lang]) if with_lang else None
 
