@@ -111,9 +111,6 @@ class TextClassifier:
         ranked = tuple((self.labels[i], round(float(row[i]), 4)) for i in order)
         return Prediction(ranked[0][0], ranked[0][1], ranked)
 
-    def predict_many(self, texts: Sequence[str]) -> list[Prediction]:
-        return [self.predict(text) for text in texts]
-
     def sklearn_logits(self, texts: Sequence[str]) -> np.ndarray:
         """Logits computed by scikit-learn itself; tests check predict() against them."""
         folded = [_features(t, self.fold_accents) for t in texts]

@@ -30,7 +30,3 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.lower())
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return unicodedata.normalize("NFC", stripped).replace("đ", "d").replace("ß", "ss")
-
-
-def words(text: str) -> list[str]:
-    return re.findall(r"\w+", text)

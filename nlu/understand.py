@@ -11,7 +11,7 @@ from pathlib import Path
 from nlu.classifier import TextClassifier
 from nlu.emergency import EmergencyGuess, detect_emergency
 from nlu.intents import Intent, IntentGuess, classify_intent
-from nlu.language import SUPPORTED, LanguageGuess, detect_language
+from nlu.language import LanguageGuess, detect_language
 from nlu.location import LocationText, find_location
 from nlu.text import clean
 from nlu.training import is_trained, model_dir, train_all
@@ -83,6 +83,3 @@ class Understanding:
             emergency=detect_emergency(text, self._emergency, language.code),
             location=find_location(text),
         )
-
-
-__all__ = ["SUPPORTED", "Understanding", "Understood"]

@@ -7,7 +7,6 @@ never leaves the store half-updated.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
@@ -20,7 +19,6 @@ DEFAULT_CATALOG_PATH = Path(__file__).with_name("default.yaml")
 
 # Open311 service codes appear in URLs (/services/{code}.json), so keep them URL-safe.
 SERVICE_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$"
-_SERVICE_CODE = re.compile(SERVICE_CODE_PATTERN)
 
 
 class CatalogError(ValueError):
@@ -166,7 +164,3 @@ def read_catalog(path: Path) -> Catalog:
 
 def read_default_catalog() -> Catalog:
     return read_catalog(DEFAULT_CATALOG_PATH)
-
-
-def is_valid_service_code(code: str) -> bool:
-    return bool(_SERVICE_CODE.match(code))

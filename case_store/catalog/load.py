@@ -50,7 +50,8 @@ def do_load_catalog(session: Session, catalog: Catalog) -> LoadSummary:
             for key, value in values.items():
                 setattr(service, key, value)
             updated.append(definition.code)
-    retired = [code for code, s in existing.items() if s.active and code not in set(catalog.codes())]
+    listed = set(catalog.codes())
+    retired = [code for code, s in existing.items() if s.active and code not in listed]
     for code in retired:
         existing[code].active = False
     session.flush()

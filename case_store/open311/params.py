@@ -76,7 +76,7 @@ class RequestsArgs:
 
 def parse_requests_args(args: Args, *, now: datetime) -> RequestsArgs:
     public_ids = comma_list(args, "service_request_id")
-    extensions = (first(args, "extensions") or "").lower() in ("true", "1", "yes")
+    extensions = wants_extensions(args)
     if public_ids:
         # The spec: a list of ids overrides all other arguments, so they are not even read.
         if len(public_ids) > MAX_IDS:
@@ -115,6 +115,11 @@ def _window(start: datetime | None, end: datetime | None, now: datetime) -> tupl
     if end is not None:
         return end - MAX_WINDOW, end
     return now - MAX_WINDOW, now
+
+
+def wants_extensions(args: Args) -> bool:
+    """``extensions=true`` adds detailed status and the update history."""
+    return (first(args, "extensions") or "").lower() in ("true", "1", "yes")
 
 
 def parse_datetime(args: Args, name: str) -> datetime | None:

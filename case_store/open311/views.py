@@ -27,6 +27,7 @@ from case_store.open311.params import (
     parse_new_request,
     parse_requests_args,
     split_attribute_args,
+    wants_extensions,
 )
 from case_store.queries import CaseQuery, find_cases, public_events, service_ids_for
 from case_store.service import check_create_case, do_create_case
@@ -156,7 +157,7 @@ def open311_blueprint(sessions: sessionmaker[Session], config: Open311Config, ra
         args = request.args.to_dict(flat=False)
         check_jurisdiction(args)
         public_id = check_public_id(service_request_id)
-        extensions = (first(args, "extensions") or "").lower() in ("true", "1", "yes")
+        extensions = wants_extensions(args)
         with sessions() as session:
             rows = find_cases(session, CaseQuery(public_ids=(public_id,), page_size=1))
             if not rows:
