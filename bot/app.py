@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import redis
 import sqlalchemy as sa
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Blueprint, Flask, Response, jsonify, render_template, request
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
+from bot.conversations import ConversationStore
 from bot.ratelimit import RedisRateLimiter
 from bot.redis_connection import connect_redis
+from bot.render import Renderer
+from bot.runtime import LazyUnderstanding, Runtime
 from bot.settings import Settings, load_settings
 from case_store.db import make_engine, make_session_factory
 from case_store.media import MediaStore
@@ -24,6 +28,10 @@ from case_store.open311.views import (
     open311_blueprint,
     open311_error_for_path,
 )
+from channels.webchat.sessions import WebchatSessions
+from channels.webchat.views import webchat_blueprint
+from locales import catalogs
+from nlu.understand import Understanding
 
 MAX_UPLOAD_BYTES = 30 * 1024 * 1024
 
@@ -37,6 +45,8 @@ class AppServices:
     sessions: sessionmaker[Session]
     redis: redis.Redis
     media: MediaStore
+    # The understanding models, loaded when the first message needs them.
+    understanding: Callable[[], Understanding]
 
 
 def build_services(settings: Settings) -> AppServices:
@@ -48,6 +58,7 @@ def build_services(settings: Settings) -> AppServices:
         sessions=make_session_factory(engine),
         redis=connect_redis(settings),
         media=MediaStore(settings.media_dir),
+        understanding=LazyUnderstanding(lambda: Understanding.load_or_train(settings.models_dir)),
     )
 
 
@@ -79,6 +90,7 @@ def create_app(settings: Settings | None = None, services: AppServices | None = 
         )
     )
     app.register_blueprint(media_blueprint(services.media))
+    app.register_blueprint(_webchat(services))
 
     @app.get("/")
     def home() -> str:
@@ -109,6 +121,35 @@ def create_app(settings: Settings | None = None, services: AppServices | None = 
         return response
 
     return app
+
+
+def build_runtime(services: AppServices) -> Runtime:
+    settings = services.settings
+    return Runtime(
+        services.sessions,
+        ConversationStore(services.redis, ttl_seconds=settings.conversation_ttl_seconds),
+        services.understanding,
+        Renderer(catalogs(), settings.city_timezone),
+        emergency_number=settings.emergency_number,
+        city_name=settings.city_name,
+    )
+
+
+def _webchat(services: AppServices) -> Blueprint:
+    settings = services.settings
+    return webchat_blueprint(
+        build_runtime(services),
+        services.sessions,
+        WebchatSessions(services.redis),
+        services.media,
+        RedisRateLimiter(services.redis),
+        catalogs(),
+        max_text=settings.webchat_max_text,
+        max_photo_bytes=settings.webchat_max_photo_mb * 1024 * 1024,
+        messages_per_minute=settings.webchat_messages_per_minute,
+        city_name=settings.city_name,
+        embed_origins=settings.webchat_embed_origins,
+    )
 
 
 def _describe(error: HTTPException) -> str:

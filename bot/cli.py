@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -67,7 +68,10 @@ def serve(host: str, port: int, threads: int) -> None:
     services = build_services(settings)
     prepare_store(services)
     app = create_app(services=services)
-    click.echo(f"311 intake is running: open {address}/  (Ctrl+C to stop)")
+    # The understanding models load (or, on a fresh machine, train for a minute or two)
+    # while the server already answers; a chat message that comes first waits for them.
+    threading.Thread(target=services.understanding, name="load-understanding", daemon=True).start()
+    click.echo(f"311 intake is running: open {address}/chat to report a problem  (Ctrl+C to stop)")
     click.echo(f"Data directory: {services.settings.data_dir}")
     waitress.serve(app, host=host, port=port, threads=threads, ident="intake-bot")
 

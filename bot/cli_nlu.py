@@ -12,11 +12,13 @@ import click
 from bot.settings import Settings, SettingsError, load_settings
 from case_store.catalog import read_default_catalog
 from nlu.baseline import KeywordBaseline
-from nlu.evaluation import Report, evaluate
+from nlu.evaluation import ExpectedLocation, IntentReport, LocationReport, Report, Share, evaluate
+from nlu.location import LocationText
 from nlu.training import model_dir, train_all
 from nlu.understand import Understanding, Understood
 
 MAX_LINE = 20_000
+MISSES_SHOWN = 10
 
 
 def _models_root() -> Path:
@@ -84,7 +86,8 @@ def prediction_document(result: Understood) -> dict[str, Any]:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 def nlu_evaluate(file: Path, as_json: bool) -> None:
-    """Scores a labelled file (text, category, optional lang and emergency)."""
+    """Scores a labelled file: text, plus any of category, lang, emergency, intent and
+    location (house_number, street, cross_street, landmark)."""
     rows = [json.loads(line) for line in file.read_text(encoding="utf-8").splitlines() if line.strip()]
     report = evaluate(rows, Understanding.load_or_train(_models_root()), KeywordBaseline(read_default_catalog()))
     if as_json:
@@ -105,6 +108,46 @@ def _report_document(report: Report) -> dict[str, Any]:
         "language_id": vars_of(report.language_id) if report.language_id else None,
         "emergency": report.emergency,
         "messages_per_second": report.messages_per_second,
+        "messages": report.messages,
+        "intent": _intent_document(report.intent) if report.intent else None,
+        "location": _location_document(report.location) if report.location else None,
+    }
+
+
+def _intent_document(intent: IntentReport) -> dict[str, Any]:
+    return {
+        "overall": vars_of(intent.overall),
+        "per_language": {k: vars_of(v) for k, v in intent.per_language.items()},
+        "confusions": [{"true": t, "predicted": p, "count": n} for t, p, n in intent.confusions],
+    }
+
+
+def _location_document(location: LocationReport) -> dict[str, Any]:
+    def shares(by_kind: dict[str, Share]) -> dict[str, Any]:
+        return {kind: {"hits": s.hits, "count": s.count, "rate": s.rate} for kind, s in by_kind.items()}
+
+    return {
+        "overall": shares(location.overall),
+        "per_language": {k: shares(v) for k, v in location.per_language.items()},
+        "misses": [
+            {
+                "text": m.text,
+                "lang": m.lang,
+                "kind": m.kind,
+                "expected": _location_fields(m.expected),
+                "found": None if m.found is None else _location_fields(m.found),
+            }
+            for m in location.misses
+        ],
+    }
+
+
+def _location_fields(location: ExpectedLocation | LocationText) -> dict[str, str | None]:
+    return {
+        "house_number": location.house_number,
+        "street": location.street,
+        "cross_street": location.cross_street,
+        "landmark": location.landmark,
     }
 
 
@@ -113,8 +156,28 @@ def vars_of(scores: Any) -> dict[str, Any]:
 
 
 def _report_text(report: Report) -> str:
+    lines = [f"messages: {report.messages}   ({report.messages_per_second:.0f} messages/s, whole understanding step)"]
+    if report.overall.count:
+        lines.extend(_category_text(report))
+    if report.language_id:
+        lines.append(
+            f"\nlanguage identification (3+ words): {report.language_id.accuracy:.3f} of {report.language_id.count}"
+        )
+    if report.emergency:
+        lines.append(
+            f"emergency ({report.emergency['count']:.0f} messages): precision {report.emergency['precision']:.3f},"
+            f" recall {report.emergency['recall']:.3f}"
+        )
+    if report.intent:
+        lines.extend(_intent_text(report.intent))
+    if report.location:
+        lines.extend(_location_text(report.location))
+    return "\n".join(lines)
+
+
+def _category_text(report: Report) -> list[str]:
     lines = [
-        f"messages: {report.overall.count}   ({report.messages_per_second:.0f} messages/s, whole understanding step)",
+        f"\ncategory ({report.overall.count} labelled messages):",
         f"{'':12}{'model acc':>10}{'model F1':>10}{'baseline acc':>14}{'baseline F1':>13}",
         f"{'overall':12}{report.overall.accuracy:10.3f}{report.overall.macro_f1:10.3f}"
         f"{report.baseline.accuracy:14.3f}{report.baseline.macro_f1:13.3f}",
@@ -130,12 +193,53 @@ def _report_text(report: Report) -> str:
     if report.confusions:
         lines.append("\nmost frequent confusions (true -> predicted: count):")
         lines.extend(f"  {t} -> {p}: {n}" for t, p, n in report.confusions)
-    if report.language_id:
-        lines.append(
-            f"\nlanguage identification (3+ words): {report.language_id.accuracy:.3f} of {report.language_id.count}"
-        )
-    if report.emergency:
-        lines.append(
-            f"emergency: precision {report.emergency['precision']:.3f}, recall {report.emergency['recall']:.3f}"
-        )
-    return "\n".join(lines)
+    return lines
+
+
+def _intent_text(intent: IntentReport) -> list[str]:
+    lines = [
+        f"\nintent ({intent.overall.count} labelled messages):",
+        f"{'':12}{'accuracy':>10}{'macro F1':>10}",
+        f"{'overall':12}{intent.overall.accuracy:10.3f}{intent.overall.macro_f1:10.3f}",
+    ]
+    lines.extend(
+        f"{lang + f' ({scores.count})':12}{scores.accuracy:10.3f}{scores.macro_f1:10.3f}"
+        for lang, scores in intent.per_language.items()
+    )
+    if intent.confusions:
+        lines.append("\nmost frequent intent confusions (true -> predicted: count):")
+        lines.extend(f"  {t} -> {p}: {n}" for t, p, n in intent.confusions)
+    return lines
+
+
+def _location_text(location: LocationReport) -> list[str]:
+    kinds = list(location.overall)
+    lines = [
+        "\nlocation mentions (share found right, messages of that kind in brackets):",
+        f"{'':12}" + "".join(f"{kind:>16}" for kind in kinds),
+    ]
+    for name, by_kind in [("overall", location.overall), *location.per_language.items()]:
+        lines.append(f"{name:12}" + "".join(f"{_share_text(by_kind[kind]):>16}" for kind in kinds))
+    if location.misses:
+        shown = location.misses[:MISSES_SHOWN]
+        lines.append(f"\nlocation misses ({len(shown)} of {len(location.misses)}; --json lists all):")
+        for miss in shown:
+            lines.append(f"  [{miss.lang} {miss.kind}] {miss.text}")
+            lines.append(f"      expected {_location_summary(miss.expected)}   found {_location_summary(miss.found)}")
+    return lines
+
+
+def _share_text(share: Share) -> str:
+    return "-" if share.rate is None else f"{share.rate:.3f} ({share.count})"
+
+
+def _location_summary(location: ExpectedLocation | LocationText | None) -> str:
+    if location is None:
+        return "nothing"
+    parts = [
+        f"number={location.house_number!r}" if location.house_number is not None else "",
+        f"street={location.street!r}" if location.street is not None else "",
+        f"cross={location.cross_street!r}" if location.cross_street is not None else "",
+        f"landmark={location.landmark!r}" if location.landmark is not None else "",
+    ]
+    return " ".join(p for p in parts if p) or "nothing"

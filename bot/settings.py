@@ -9,6 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -44,6 +45,27 @@ class Settings(BaseSettings):
     open311_rate_limit_per_minute: Annotated[int, Field(ge=0)] = 600
     log_level: str = "INFO"
 
+    # The conversation
+    emergency_number: Annotated[str, Field(min_length=1, max_length=20)] = "911"
+    city_timezone: str = "America/New_York"  # dates residents read ("by Friday, November 27")
+    # A conversation left this long starts afresh (the resident's language is remembered).
+    conversation_ttl_seconds: Annotated[int, Field(ge=60)] = 24 * 3600
+    # Web chat limits: characters per message and messages per minute per chat.
+    webchat_max_text: Annotated[int, Field(ge=1, le=10000)] = 2000
+    webchat_messages_per_minute: Annotated[int, Field(ge=0)] = 30
+    webchat_max_photo_mb: Annotated[int, Field(ge=1, le=25)] = 10
+    # Sites allowed to frame the chat (the widget), as a CSP frame-ancestors list.
+    webchat_embed_origins: str = "'self'"
+
+    @field_validator("city_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name like America/New_York)") from error
+        return value
+
     @field_validator("public_base_url")
     @classmethod
     def _no_trailing_slash(cls, value: str) -> str:
@@ -56,6 +78,10 @@ class Settings(BaseSettings):
     @property
     def data_dir(self) -> Path:
         return self.intake_data_dir.resolve()
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"
 
     @property
     def media_dir(self) -> Path:

@@ -16,6 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
+from pillow_heif import register_heif_opener
+
+# iPhones take HEIC photos; they are decoded and stored as JPEG like any other.
+register_heif_opener()
 
 # Formats we accept and the one we store each as.
 _STORED_AS: dict[str, tuple[str, str, str]] = {
@@ -25,6 +29,7 @@ _STORED_AS: dict[str, tuple[str, str, str]] = {
     "PNG": ("PNG", "image/png", "png"),
     "WEBP": ("WEBP", "image/webp", "webp"),
     "GIF": ("PNG", "image/png", "png"),
+    "HEIF": ("JPEG", "image/jpeg", "jpg"),
 }
 CONTENT_TYPES = {ext: ctype for _, ctype, ext in _STORED_AS.values()}
 EXTENSIONS = {ctype: ext for ext, ctype in CONTENT_TYPES.items()}
@@ -111,7 +116,7 @@ def _decode(data: bytes) -> tuple[Image.Image, str]:
             probe = Image.open(io.BytesIO(data))
             source_format = probe.format or ""
             if source_format not in _STORED_AS:
-                raise MediaError("only JPEG, PNG, WebP and GIF photos are accepted")
+                raise MediaError("only JPEG, PNG, WebP, HEIC and GIF photos are accepted")
             if probe.width * probe.height > MAX_PIXELS:
                 raise MediaError("the photo has too many pixels")
             probe.verify()  # checks the file's structure without decoding all pixels

@@ -244,6 +244,8 @@ class Message(Base):
     translation_language: Mapped[str | None] = mapped_column(sa.String(8))
     delivery_status: Mapped[DeliveryStatus] = mapped_column(_enum(DeliveryStatus))
     delivery_error: Mapped[str | None] = mapped_column(sa.Text)
+    # What a chat shows besides the text: quick replies offered, photos and a location sent.
+    extras: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

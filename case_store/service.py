@@ -225,6 +225,12 @@ def do_add_media(
     message_id: int | None = None,
 ) -> CaseMedia:
     """Records a stored photo and attaches it to the case (once, however often it is sent)."""
+    media = do_record_media(session, stored)
+    return do_attach_media(session, case, media, actor=actor, role=role, message_id=message_id)
+
+
+def do_record_media(session: Session, stored: StoredMedia) -> Media:
+    """The photo's row, added the first time these bytes are seen."""
     media = session.scalar(sa.select(Media).where(Media.sha256 == stored.sha256))
     if media is None:
         media = Media(
@@ -236,6 +242,19 @@ def do_add_media(
         )
         session.add(media)
         session.flush()
+    return media
+
+
+def do_attach_media(
+    session: Session,
+    case: Case,
+    media: Media,
+    *,
+    actor: str,
+    role: MediaRole = MediaRole.REPORT,
+    message_id: int | None = None,
+) -> CaseMedia:
+    """Attaches a recorded photo to the case, once."""
     link = session.scalar(sa.select(CaseMedia).where(CaseMedia.case_id == case.id, CaseMedia.media_id == media.id))
     if link is None:
         link = CaseMedia(case_id=case.id, media=media, role=role, message_id=message_id)

@@ -21,6 +21,7 @@ from nlu.text import fold
 
 LEXICON = Path(__file__).with_name("data") / "lexicon" / "emergency.json"
 MODEL_THRESHOLD = 0.5
+MODEL_MIN_CHARS = 12
 _UNSPACED = frozenset({"zh", "ko"})
 
 
@@ -104,5 +105,9 @@ def detect_emergency(text: str, model: TextClassifier, language: str = "") -> Em
         return EmergencyGuess(False, 0.0)
     if matches_emergency_phrase(text, language):
         return EmergencyGuess(True, 1.0)
+    if len(text.strip()) < MODEL_MIN_CHARS:
+        # A word or two ("no", "ok") is too little for the model, which once heard an
+        # emergency in "no"; the phrase lexicon still catches "fire!" or "gas leak".
+        return EmergencyGuess(False, 0.0)
     score = dict(model.predict(text).ranked).get("true", 0.0)
     return EmergencyGuess(score >= MODEL_THRESHOLD, round(score, 4))

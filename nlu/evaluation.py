@@ -11,7 +11,11 @@ from typing import Any
 from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
 
 from nlu.baseline import KeywordBaseline
-from nlu.understand import Understanding
+from nlu.location import LocationText
+from nlu.understand import Understanding, Understood
+
+CONFUSIONS_SHOWN = 12
+LOCATION_KINDS = ("address", "intersection", "landmark", "none")
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,13 +29,69 @@ class Scores:
         """Macro-F1 averages over the categories present in ``truth``: a category absent
         from the file has no F1 of its own, and messages wrongly given it already lower
         the recall of their true categories."""
-        if not truth:
+        if not truth:  # nothing to score: count 0 tells readers to ignore the figures
             return cls(0, 0.0, 0.0)
         return cls(
             len(truth),
             round(float(accuracy_score(truth, predicted)), 4),
             round(float(f1_score(truth, predicted, labels=sorted(set(truth)), average="macro", zero_division=0)), 4),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class IntentReport:
+    overall: Scores
+    per_language: dict[str, Scores]
+    confusions: list[tuple[str, str, int]]  # true, predicted, count
+
+
+@dataclass(frozen=True, slots=True)
+class Share:
+    """How many of ``count`` rows of one kind came out right."""
+
+    hits: int
+    count: int
+
+    @property
+    def rate(self) -> float | None:
+        return round(self.hits / self.count, 4) if self.count else None
+
+
+@dataclass(frozen=True, slots=True)
+class ExpectedLocation:
+    """A row's labelled location mention; any part may be absent."""
+
+    house_number: str | None
+    street: str | None
+    cross_street: str | None
+    landmark: str | None
+
+    @property
+    def kind(self) -> str | None:
+        """address, intersection, landmark or none; None for a street alone, which is not scored."""
+        if self.house_number is not None:
+            return "address"
+        if self.cross_street is not None:
+            return "intersection"
+        if self.landmark is not None:
+            return "landmark"
+        return "none" if self.street is None else None
+
+
+@dataclass(frozen=True, slots=True)
+class LocationMiss:
+    text: str
+    lang: str
+    kind: str
+    expected: ExpectedLocation
+    found: LocationText | None
+
+
+@dataclass(frozen=True, slots=True)
+class LocationReport:
+    overall: dict[str, Share]  # by kind, in LOCATION_KINDS order
+    per_language: dict[str, dict[str, Share]]
+    misses: list[LocationMiss]  # every miss, languages and kinds interleaved
 
 
 @dataclass
@@ -44,6 +104,9 @@ class Report:
     language_id: Scores | None
     emergency: dict[str, float] | None
     messages_per_second: float
+    messages: int = 0
+    intent: IntentReport | None = None
+    location: LocationReport | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -62,21 +125,12 @@ def evaluate(rows: Sequence[dict[str, Any]], understanding: Understanding, basel
     truth = [str(r["category"]) for r, _ in labelled]
     predicted = [u.category or "other" for _, u in labelled]
     base = [baseline.predict(str(r["text"])) for r, _ in labelled]
+    langs = [_lang(r) for r, _ in labelled]
 
-    per_language: dict[str, tuple[Scores, Scores]] = {}
-    for lang in sorted({str(r.get("lang") or "?") for r, _ in labelled}):
-        index = [i for i, (r, _) in enumerate(labelled) if str(r.get("lang") or "?") == lang]
-        per_language[lang] = (
-            Scores.of([truth[i] for i in index], [predicted[i] for i in index]),
-            Scores.of([truth[i] for i in index], [base[i] for i in index]),
-        )
-    labels = sorted(set(truth) | set(predicted))
-    precision, recall, _, support = precision_recall_fscore_support(truth, predicted, labels=labels, zero_division=0)
-    per_category = {
-        label: (round(float(p), 3), round(float(r), 3), int(s))
-        for label, p, r, s in zip(labels, precision, recall, support, strict=True)
+    per_language = {
+        lang: (Scores.of(*_subset(truth, predicted, langs, lang)), Scores.of(*_subset(truth, base, langs, lang)))
+        for lang in sorted(set(langs))
     }
-    confusions = Counter((t, p) for t, p in zip(truth, predicted, strict=True) if t != p)
 
     with_lang = [
         (str(r["lang"]), u.language.code)
@@ -102,9 +156,144 @@ def evaluate(rows: Sequence[dict[str, Any]], understanding: Understanding, basel
         overall=Scores.of(truth, predicted),
         baseline=Scores.of(truth, base),
         per_language=per_language,
-        per_category=per_category,
-        confusions=[(t, p, n) for (t, p), n in confusions.most_common(12)],
+        per_category=_per_category(truth, predicted),
+        confusions=_confusions(truth, predicted),
         language_id=language_id,
         emergency=emergency,
         messages_per_second=round(len(texts) / elapsed, 1) if elapsed else 0.0,
+        messages=len(rows),
+        intent=_intent_report(rows, results),
+        location=_location_report(rows, results),
     )
+
+
+def _lang(row: dict[str, Any]) -> str:
+    return str(row.get("lang") or "?")
+
+
+def _subset(
+    truth: Sequence[str], predicted: Sequence[str], langs: Sequence[str], lang: str
+) -> tuple[list[str], list[str]]:
+    index = [i for i, code in enumerate(langs) if code == lang]
+    return [truth[i] for i in index], [predicted[i] for i in index]
+
+
+def _per_category(truth: Sequence[str], predicted: Sequence[str]) -> dict[str, tuple[float, float, int]]:
+    if not truth:
+        return {}
+    labels = sorted(set(truth) | set(predicted))
+    precision, recall, _, support = precision_recall_fscore_support(truth, predicted, labels=labels, zero_division=0)
+    return {
+        label: (round(float(p), 3), round(float(r), 3), int(s))
+        for label, p, r, s in zip(labels, precision, recall, support, strict=True)
+    }
+
+
+def _confusions(truth: Sequence[str], predicted: Sequence[str]) -> list[tuple[str, str, int]]:
+    counts = Counter((t, p) for t, p in zip(truth, predicted, strict=True) if t != p)
+    return [(t, p, n) for (t, p), n in counts.most_common(CONFUSIONS_SHOWN)]
+
+
+def _intent_report(rows: Sequence[dict[str, Any]], results: Sequence[Understood]) -> IntentReport | None:
+    scored = [(r, u) for r, u in zip(rows, results, strict=True) if r.get("intent")]
+    if not scored:
+        return None
+    truth = [str(r["intent"]) for r, _ in scored]
+    predicted = [str(u.intent.intent) for _, u in scored]
+    langs = [_lang(r) for r, _ in scored]
+    return IntentReport(
+        overall=Scores.of(truth, predicted),
+        per_language={lang: Scores.of(*_subset(truth, predicted, langs, lang)) for lang in sorted(set(langs))},
+        confusions=_confusions(truth, predicted),
+    )
+
+
+def _location_report(rows: Sequence[dict[str, Any]], results: Sequence[Understood]) -> LocationReport | None:
+    """Rows carrying the key ``house_number`` are location rows (see ``location_hit``)."""
+    outcomes: list[tuple[str, str, bool]] = []  # lang, kind, hit
+    misses: list[LocationMiss] = []
+    for row, result in zip(rows, results, strict=True):
+        if "house_number" not in row:
+            continue
+        expected = ExpectedLocation(
+            *(_optional(row.get(key)) for key in ("house_number", "street", "cross_street", "landmark"))
+        )
+        kind = expected.kind
+        if kind is None:
+            continue
+        hit = location_hit(expected, result.location)
+        outcomes.append((_lang(row), kind, hit))
+        if not hit:
+            misses.append(LocationMiss(str(row["text"]), _lang(row), kind, expected, result.location))
+    if not outcomes:
+        return None
+    return LocationReport(
+        overall=_shares(outcomes),
+        per_language={
+            lang: _shares([o for o in outcomes if o[0] == lang]) for lang in sorted({lang for lang, _, _ in outcomes})
+        },
+        misses=_interleaved(misses),
+    )
+
+
+def location_hit(expected: ExpectedLocation, found: LocationText | None) -> bool:
+    """Whether the mention found matches the labelled one, for the kind of the label.
+
+    Streets compare case-insensitively, whitespace collapsed and a trailing '.' ignored;
+    an intersection's two streets in either order; landmarks match when one contains
+    the other ("the library" / "library")."""
+    kind = expected.kind
+    if kind == "none":
+        return found is None
+    if found is None:
+        return False
+    if kind == "address":
+        return found.house_number == expected.house_number and _same_street(found.street, expected.street)
+    if kind == "intersection":
+        found_pair = {_street_key(found.street), _street_key(found.cross_street)}
+        return found.cross_street is not None and found_pair == {
+            _street_key(expected.street),
+            _street_key(expected.cross_street),
+        }
+    if kind == "landmark":
+        if found.landmark is None or expected.landmark is None:
+            return False
+        a, b = _folded(found.landmark), _folded(expected.landmark)
+        return bool(a and b) and (a in b or b in a)
+    return False
+
+
+def _optional(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _street_key(street: str | None) -> str | None:
+    return None if street is None else _folded(street).removesuffix(".").strip()
+
+
+def _same_street(found: str | None, expected: str | None) -> bool:
+    return found is not None and _street_key(found) == _street_key(expected)
+
+
+def _shares(outcomes: Sequence[tuple[str, str, bool]]) -> dict[str, Share]:
+    return {
+        kind: Share(sum(1 for _, k, hit in outcomes if k == kind and hit), sum(1 for _, k, _ in outcomes if k == kind))
+        for kind in LOCATION_KINDS
+    }
+
+
+def _interleaved(misses: Sequence[LocationMiss]) -> list[LocationMiss]:
+    """Misses ordered so the first few show every language, and each language's kinds, before repeating."""
+    by_language: dict[str, dict[str, list[LocationMiss]]] = {}
+    for miss in misses:
+        by_language.setdefault(miss.lang, {}).setdefault(miss.kind, []).append(miss)
+    return _round_robin([_round_robin(list(kinds.values())) for kinds in by_language.values()])
+
+
+def _round_robin(queues: Sequence[Sequence[LocationMiss]]) -> list[LocationMiss]:
+    longest = max((len(q) for q in queues), default=0)
+    return [q[i] for i in range(longest) for q in queues if i < len(q)]

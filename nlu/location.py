@@ -16,7 +16,9 @@ from dataclasses import dataclass
 
 _SUFFIXES = (
     "street|st|str|avenue|ave|av|boulevard|blvd|road|rd|drive|dr|lane|ln|way|place|pl|court|ct|terrace|ter|"
-    "parkway|pkwy|highway|hwy|square|sq|circle|cir|row|plaza|plz|alley|aly|extension|ext"
+    "parkway|pkwy|highway|hwy|square|sq|circle|cir|row|plaza|plz|alley|aly|extension|ext|"
+    # the street types residents misspell most on a phone keyboard
+    "stret|steet|sreet|streeet|strret|avenu|avnue|avneue|aveneu|avenie|boulavard|boulvard|bulevard|raod|drvie"
 )
 _ORDINAL = r"\d{1,3}(?:st|nd|rd|th)"
 _NAME_WORD = r"[A-Za-z][A-Za-z'.-]*"
@@ -62,8 +64,10 @@ _CORNER_MARKERS = re.compile(
     r"cruzamento|esquina|between|entre|ant|между|بين|사이|之间|pagitan|giua",
     re.IGNORECASE,
 )
+# Latin-script names must stand as words: "park" is not inside "parking", nor "pak" in "pakin".
 _LANDMARKS = re.compile(
-    r"(?:the\s+)?(?:public\s+)?(?:library|school|elementary school|high school|park|playground|church|hospital|"
+    r"(?<![A-Za-zÀ-ÿ])(?:the\s+)?(?:public\s+)?"
+    r"(?:library|school|elementary school|high school|park|playground|church|hospital|"
     r"post office|city hall|bus stop|train station|subway station|station|supermarket|grocery store|pharmacy|"
     r"community center|fire station|police station|gas station|laundromat|mall|ymca|stadium|"
     r"centro comunitario|centre communautaire|parc|sant kominot[eè]|pak|trung tam cong dong|"
@@ -73,12 +77,13 @@ _LANDMARKS = re.compile(
     r"bibliothèque|bibliotheque|école|ecole|église|eglise|hôpital|hopital|arrêt de bus|arret de bus|mairie|gare|"
     r"bibliyotèk|bibliyotek|lekòl|lekol|legliz|lopital|estasyon|"
     r"aklatan|paaralan|eskwelahan|simbahan|ospital|parke|palengke|munisipyo|"
-    r"библиотек\w*|школ\w*|парк\w*|церкв\w*|больниц\w*|остановк\w*|вокзал\w*|магазин\w*|аптек\w*|"
+    r"библиотек\w*|школ\w*|парк(?:е|а|у|ом|и|ов)?(?![а-яё])|церкв\w*|больниц\w*|остановк\w*|вокзал\w*|магазин\w*|аптек\w*|"
     r"thư viện|thu vien|trường|truong|công viên|cong vien|nhà thờ|nha tho|bệnh viện|benh vien|trạm xe buýt|chợ|"
     r"escola|igreja|parada de ônibus|parada de onibus|ponto de ônibus|ponto de onibus|prefeitura|mercado|"
     r"图书馆|学校|公园|教堂|医院|邮局|市政厅|公交车站|公交站|车站|超市|药店|"
     r"도서관|학교|공원|교회|병원|우체국|시청|버스 정류장|정류장|역|마트|약국|"
-    r"المكتبة|مكتبة|المدرسة|مدرسة|الحديقة|حديقة|الكنيسة|المسجد|مسجد|المستشفى|مستشفى|موقف الباص|محطة)",
+    r"المكتبة|مكتبة|المدرسة|مدرسة|الحديقة|حديقة|الكنيسة|المسجد|مسجد|الجامع|المستشفى|مستشفى|موقف الباص|محطة)"
+    r"(?![A-Za-zÀ-ÿ])",
     re.IGNORECASE,
 )
 

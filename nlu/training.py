@@ -21,7 +21,7 @@ from nlu.text import fold
 DATA_DIR = Path(__file__).with_name("data")
 TRAIN_DIR = DATA_DIR / "train"
 MODEL_NAMES = ("category", "intent", "emergency", "language")
-REPORT_EXAMPLES_PER_CATEGORY = 6  # category examples lent to the intent model as "report"
+REPORT_EXAMPLES_PER_CATEGORY = 12  # category examples lent to the intent model as "report"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +47,8 @@ def read_examples(kind: str, field: str) -> list[Example]:
 
 
 def training_fingerprint() -> str:
-    """Changes whenever an example file or the model format changes."""
-    digest = hashlib.sha256(f"format {FORMAT_VERSION}\n".encode())
+    """Changes whenever an example file, the model format or how training samples changes."""
+    digest = hashlib.sha256(f"format {FORMAT_VERSION} report-examples {REPORT_EXAMPLES_PER_CATEGORY}\n".encode())
     for path in sorted(TRAIN_DIR.rglob("*.jsonl")):
         digest.update(str(path.relative_to(TRAIN_DIR)).encode())
         digest.update(path.read_bytes())

@@ -26,6 +26,7 @@ from case_store.catalog import read_default_catalog
 from case_store.catalog.load import do_load_catalog
 from case_store.db import Base, make_engine, make_session_factory
 from case_store.media import MediaStore
+from nlu.understand import Understanding
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
@@ -48,6 +49,14 @@ def reset_database(engine: Engine) -> None:
         metadata = sa.MetaData()
         metadata.reflect(engine)
         metadata.drop_all(engine)
+
+
+@pytest.fixture(scope="session")
+def understanding(request: pytest.FixtureRequest) -> Understanding:
+    """The trained understanding models, shared by every test of the session: cached under
+    pytest's cache folder by the fingerprint of the training examples, so they are trained
+    once per machine (and once per CI run)."""
+    return Understanding.load_or_train(request.config.cache.mkdir("nlu-models"))
 
 
 @pytest.fixture(scope="session")
@@ -93,7 +102,7 @@ def settings(tmp_path: Path, database_url: str, redis_url: str) -> Settings:
 
 
 @pytest.fixture
-def services(settings: Settings, engine: Engine) -> Iterator[AppServices]:
+def services(settings: Settings, engine: Engine, understanding: Understanding) -> Iterator[AppServices]:
     client = redis.Redis.from_url(settings.redis_url or "")
     client.flushdb()
     yield AppServices(
@@ -102,6 +111,7 @@ def services(settings: Settings, engine: Engine) -> Iterator[AppServices]:
         sessions=make_session_factory(engine),
         redis=client,
         media=MediaStore(settings.media_dir),
+        understanding=lambda: understanding,
     )
     _empty_tables(engine)
     client.close()
@@ -140,3 +150,12 @@ def app(services: AppServices) -> Flask:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+@pytest.fixture
+def demo_city(services: AppServices, catalog: None) -> None:
+    """The default catalog and the demo city's streets (Oak St, Elm St, Main St...)."""
+    from nlu.city import ensure_city_loaded
+
+    with services.sessions.begin() as session:
+        ensure_city_loaded(session)

@@ -13,10 +13,13 @@ from rapidfuzz.distance import OSA
 
 STREET_TYPES = {
     "st": "st", "street": "st", "str": "st", "stree": "st",
+    "stret": "st", "steet": "st", "sreet": "st", "streeet": "st", "strret": "st",
     "ave": "ave", "av": "ave", "avenue": "ave", "avn": "ave", "aven": "ave",
+    "avenu": "ave", "avnue": "ave", "avneue": "ave", "aveneu": "ave", "avenie": "ave",
     "blvd": "blvd", "boulevard": "blvd", "boul": "blvd", "bvd": "blvd",
-    "rd": "rd", "road": "rd",
-    "dr": "dr", "drive": "dr", "drv": "dr",
+    "boulavard": "blvd", "boulvard": "blvd", "bulevard": "blvd",
+    "rd": "rd", "road": "rd", "raod": "rd",
+    "dr": "dr", "drive": "dr", "drv": "dr", "drvie": "dr",
     "ln": "ln", "lane": "ln",
     "pl": "pl", "place": "pl",
     "ct": "ct", "court": "ct",

@@ -255,7 +255,7 @@ def test_pixel_limit_applies_to_real_photos(store: MediaStore, tmp_path: Path, m
 
 @pytest.mark.parametrize("fmt", ["BMP", "TIFF"])
 def test_unsupported_format_is_refused(store: MediaStore, tmp_path: Path, fmt: str) -> None:
-    assert_refused(store, tmp_path / "media", encoded(two_tone(), fmt), "only JPEG, PNG, WebP and GIF")
+    assert_refused(store, tmp_path / "media", encoded(two_tone(), fmt), "only JPEG, PNG, WebP, HEIC and GIF")
 
 
 def test_oversize_upload_is_refused_before_decoding(

@@ -1,0 +1,169 @@
+"""Carrying out the engine's effects in the case store, inside the turn's transaction."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from bot.dialogue.effects import (
+    AddToCase,
+    CaseFiled,
+    CaseSummary,
+    Effect,
+    FileCase,
+    FilingFailed,
+    HandedOff,
+    HandOff,
+    LookUpStatus,
+    Outcome,
+    SetOptOut,
+    StatusFound,
+)
+from bot.dialogue.state import Draft
+from case_store.errors import CaseValidationError, NotFoundError
+from case_store.models import (
+    Case,
+    CaseEvent,
+    Channel,
+    ChannelIdentity,
+    EventKind,
+    Media,
+    Message,
+    Service,
+    Subscription,
+)
+from case_store.residents import do_set_opt_out
+from case_store.service import NewCase, check_create_case, do_attach_media, do_create_case
+
+log = logging.getLogger(__name__)
+STATUS_CASES = 3
+HANDOFF_NOTE = "The resident asked to talk to a person in the chat."
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """Who the effects are for: the identity that wrote, on its channel."""
+
+    identity: ChannelIdentity
+    channel: Channel
+    place_fallback: str  # the address of a case handed to staff before a place was given
+
+
+def do_effect(session: Session, turn: Turn, effect: Effect) -> Outcome | None:
+    if isinstance(effect, FileCase):
+        return _file(session, turn, effect.draft, effect.language)
+    if isinstance(effect, HandOff):
+        return _hand_off(session, turn, effect.draft, effect.language)
+    if isinstance(effect, AddToCase):
+        _add_to_case(session, turn, effect)
+        return None
+    if isinstance(effect, SetOptOut):
+        do_set_opt_out(turn.identity, effect.opted_out)
+        return None
+    if isinstance(effect, LookUpStatus):
+        return _status(session, turn, effect.case_ids)
+    raise TypeError(f"unknown effect {effect!r}")
+
+
+def _file(session: Session, turn: Turn, draft: Draft, language: str) -> Outcome:
+    try:
+        case = _create(session, turn, draft, language, draft.category or "other", actor="resident")
+    except (CaseValidationError, NotFoundError) as error:
+        log.warning("a chat report could not be filed: %s", error)
+        return FilingFailed(str(error))
+    return CaseFiled(
+        case_id=str(case.public_id),
+        status=case.status.value,
+        team=case.department or "",
+        due=case.expected_at.isoformat() if case.expected_at else None,
+    )
+
+
+def _hand_off(session: Session, turn: Turn, draft: Draft, language: str) -> Outcome:
+    try:
+        case = _create(session, turn, draft, language, draft.category or "other", actor="resident")
+    except (CaseValidationError, NotFoundError):
+        # Required questions still open: staff get it as "something else" and finish it.
+        case = _create(session, turn, replace(draft, answers=()), language, "other", actor="resident")
+    session.add(CaseEvent(case_id=case.id, kind=EventKind.NOTE, actor="system:chat", note=HANDOFF_NOTE, public=False))
+    return HandedOff(str(case.public_id))
+
+
+def _create(session: Session, turn: Turn, draft: Draft, language: str, category: str, *, actor: str) -> Case:
+    place = draft.place
+    new = NewCase(
+        service_code=category,
+        channel=turn.channel,
+        description=draft.description or None,
+        description_language=language,
+        lat=place.lat if place else None,
+        lon=place.lon if place else None,
+        address=place.label if place else turn.place_fallback,
+        ward=place.ward if place else None,
+        neighborhood=place.neighborhood if place else None,
+        attributes={code: list(values) for code, values in draft.answers},
+        reporter_id=turn.identity.resident_id,
+    )
+    case = do_create_case(session, check_create_case(session, new), actor=actor)
+    session.add(Subscription(case_id=case.id, resident_id=turn.identity.resident_id, identity_id=turn.identity.id))
+    _add_photos_and_thread(session, turn, case, draft.photos)
+    return case
+
+
+def _add_to_case(session: Session, turn: Turn, effect: AddToCase) -> None:
+    case = session.scalar(
+        sa.select(Case).where(Case.public_id == effect.case_id, Case.reporter_id == turn.identity.resident_id)
+    )
+    if case is not None:
+        _add_photos_and_thread(session, turn, case, effect.photos)
+
+
+def _add_photos_and_thread(session: Session, turn: Turn, case: Case, photos: tuple[str, ...]) -> None:
+    """Attaches the photos, and makes the messages not yet in a thread the case's thread."""
+    shas = [name.split(".")[0] for name in photos]
+    for media in session.scalars(sa.select(Media).where(Media.sha256.in_(shas))) if shas else ():
+        do_attach_media(session, case, media, actor="resident")
+    session.execute(
+        sa.update(Message)
+        .where(Message.identity_id == turn.identity.id, Message.case_id.is_(None))
+        .values(case_id=case.id)
+    )
+
+
+def _status(session: Session, turn: Turn, case_ids: tuple[str, ...]) -> StatusFound:
+    resident = turn.identity.resident_id
+    subscribed = sa.select(Subscription.case_id).where(Subscription.resident_id == resident)
+    rows = session.execute(
+        sa.select(Case, Service.name)
+        .join(Service, Case.service_id == Service.id)
+        .where(sa.or_(Case.reporter_id == resident, Case.id.in_(subscribed)))
+        .order_by(Case.requested_at.desc(), Case.id.desc())
+        .limit(STATUS_CASES)
+    ).all()
+    return StatusFound(
+        tuple(
+            CaseSummary(
+                case_id=str(case.public_id),
+                category=case.service.code,
+                category_name=name,
+                place=case.address,
+                status=case.status.value,
+                team=case.department or "",
+                since=case.updated_at.isoformat(),
+            )
+            for case, name in rows
+        )
+    )
+
+
+def do_thread_replies(session: Session, turn: Turn, case_id: str) -> None:
+    """The bot's answer that filed the case belongs to its thread too."""
+    case_pk = session.scalar(sa.select(Case.id).where(Case.public_id == case_id))
+    session.execute(
+        sa.update(Message)
+        .where(Message.identity_id == turn.identity.id, Message.case_id.is_(None))
+        .values(case_id=case_pk)
+    )

@@ -1,0 +1,78 @@
+"""Effects the engine asks for, and the outcomes the runtime reports back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.dialogue.state import Draft
+
+
+@dataclass(frozen=True, slots=True)
+class FileCase:
+    draft: Draft
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class HandOff:
+    """Give the conversation to staff, with what has been collected so far."""
+
+    draft: Draft
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class AddToCase:
+    case_id: str
+    text: str
+    photos: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SetOptOut:
+    opted_out: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LookUpStatus:
+    case_ids: tuple[str, ...]  # filed in this conversation; the runtime adds the resident's others
+
+
+Effect = FileCase | HandOff | AddToCase | SetOptOut | LookUpStatus
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFiled:
+    case_id: str
+    status: str
+    team: str
+    due: str | None  # ISO 8601, from the service's SLA
+
+
+@dataclass(frozen=True, slots=True)
+class FilingFailed:
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class HandedOff:
+    case_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class CaseSummary:
+    case_id: str
+    category: str
+    category_name: str
+    place: str | None
+    status: str
+    team: str
+    since: str  # ISO 8601
+
+
+@dataclass(frozen=True, slots=True)
+class StatusFound:
+    cases: tuple[CaseSummary, ...]
+
+
+Outcome = CaseFiled | FilingFailed | HandedOff | StatusFound
