@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import redis
 import sqlalchemy as sa
-from flask import Blueprint, Flask, Response, jsonify, render_template, request
+from flask import Blueprint, Flask, Request, Response, jsonify, make_response, render_template, request
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
@@ -30,7 +30,7 @@ from case_store.open311.views import (
 )
 from channels.webchat.sessions import WebchatSessions
 from channels.webchat.views import webchat_blueprint
-from locales import catalogs
+from locales import DEFAULT_LANGUAGE, SUPPORTED, catalogs
 from nlu.understand import Understanding
 
 MAX_UPLOAD_BYTES = 30 * 1024 * 1024
@@ -111,6 +111,11 @@ def create_app(settings: Settings | None = None, services: AppServices | None = 
             if isinstance(error, MethodNotAllowed) and error.valid_methods:
                 response.headers["Allow"] = ", ".join(error.valid_methods)
             return response
+        if request.path.startswith("/webchat/api/") and error.code == 413:
+            # An upload larger than any photo: refused in words the resident can read.
+            limit = settings.webchat_max_photo_mb
+            message = catalogs().render("error.photo_too_big", _chat_language(request), limit=limit)
+            return make_response(jsonify(error={"code": "photo_too_big", "message": message}), 413)
         return error
 
     @app.after_request
@@ -150,6 +155,10 @@ def _webchat(services: AppServices) -> Blueprint:
         city_name=settings.city_name,
         embed_origins=settings.webchat_embed_origins,
     )
+
+
+def _chat_language(request: Request) -> str:
+    return request.accept_languages.best_match(SUPPORTED) or DEFAULT_LANGUAGE
 
 
 def _describe(error: HTTPException) -> str:

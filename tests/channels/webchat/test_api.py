@@ -103,3 +103,23 @@ def test_chat_page_escapes_and_serves_its_own_assets(client: FlaskClient) -> Non
     assert client.get("/webchat/static/chat.js").status_code == 200
     widget = client.get("/chat/widget.js")
     assert widget.status_code == 200 and "iframe" in widget.get_data(as_text=True)
+
+
+def test_an_upload_beyond_any_photo_size_gets_a_localized_json_refusal(client: FlaskClient, session_id: str) -> None:
+    response = client.post(
+        f"/webchat/api/sessions/{session_id}/messages",
+        data={"photo": (io.BytesIO(b"\xff" * (31 * 1024 * 1024)), "huge.jpg")},
+        content_type="multipart/form-data",
+        headers={"Accept-Language": "es"},
+    )
+    assert response.status_code == 413
+    assert response.json["error"]["code"] == "photo_too_big" and "MB" in response.json["error"]["message"]
+
+
+def test_a_photo_over_the_chat_limit_is_refused(client: FlaskClient, session_id: str) -> None:
+    response = client.post(
+        f"/webchat/api/sessions/{session_id}/messages",
+        data={"photo": (io.BytesIO(b"\xff" * (11 * 1024 * 1024)), "big.jpg")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 413 and response.json["error"]["code"] == "photo_too_big"
