@@ -14,10 +14,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.casework import Turn, do_effect, do_thread_replies
 from bot.conversations import ConversationStore, Stored
-from bot.dialogue import Context, Question, ServiceInfo, handle_outcome, handle_turn
-from bot.dialogue.effects import CaseFiled
+from bot.dialogue import Context, ConversationState, Heard, Question, ServiceInfo, handle_outcome, handle_turn
+from bot.dialogue.effects import CaseFiled, SetOptOut
 from bot.dialogue.messages import InboundMessage
+from bot.dialogue.replies import Reply
 from bot.hearing import hear
+from bot.outbox import do_queue_replies
 from bot.render import QuickReply, RenderedReply, Renderer
 from case_store.attributes import definitions_of
 from case_store.models import Channel, ChannelIdentity, DeliveryStatus, Direction, Message, Service
@@ -90,8 +92,13 @@ class Runtime:
         self._city_name = city_name
         self._context: tuple[float, Context] | None = None
 
-    def handle(self, message: InboundMessage) -> TurnOutput:
-        """The bot's answer to one inbound message; the same answer if it comes again."""
+    def handle(self, message: InboundMessage, *, inline: bool = True, unsupported: bool = False) -> TurnOutput:
+        """The bot's answer to one inbound message; the same answer if it comes again.
+
+        ``inline`` replies are returned to the caller (the web chat's JSON); otherwise each
+        reply becomes an outbox row in the turn's transaction, for the worker to deliver.
+        ``unsupported`` is an event the bot cannot read (a sticker): it says what it can.
+        """
         answered = self._conversations.answered(message.channel, message.message_id)
         if answered is not None:
             return TurnOutput.from_json(answered)
@@ -99,35 +106,32 @@ class Runtime:
             answered = self._conversations.answered(message.channel, message.message_id)
             if answered is not None:
                 return TurnOutput.from_json(answered)
-            output = self._turn(message)
+            output = self._turn(message, inline=inline, unsupported=unsupported)
             self._conversations.remember_answer(message.channel, message.message_id, output.to_json())
         return output
 
-    def _turn(self, message: InboundMessage) -> TurnOutput:
+    def _turn(self, message: InboundMessage, *, inline: bool, unsupported: bool) -> TurnOutput:
         stored = self._conversations.load(message.conversation_id, default_language=supported(message.language_hint))
-        understood = self._understanding().understand(message.text, current_language=stored.state.language)
+        state = stored.state
+        understood = None
+        if not unsupported:
+            understood = self._understanding().understand(message.text, current_language=state.language)
         with self._sessions.begin() as session:
             context = self.context(session)
-            city = city_index(session) if has_city(session) else None
-            heard = hear(message, understood, city, stored.options)
             turn = Turn(
                 identity=_identity(session, message),
                 channel=Channel(message.channel),
                 place_fallback=self._city_name,
             )
-            session.add(_inbound_row(message, turn, heard.language))
-            session.flush()
-
-            result = handle_turn(stored.state, heard, context)
-            state, replies, case_id = result.state, list(result.replies), None
-            for effect in result.effects:
-                outcome = do_effect(session, turn, effect)
-                if outcome is None:
-                    continue
-                follow = handle_outcome(state, outcome, context)
-                state, replies = follow.state, [*replies, *follow.replies]
-                if isinstance(outcome, CaseFiled):
-                    case_id = outcome.case_id
+            if understood is None:
+                session.add(_inbound_row(message, turn, state.language))
+                replies, case_id, opted_out = [Reply("conversation.unsupported_content")], None, False
+            else:
+                city = city_index(session) if has_city(session) else None
+                heard = hear(message, understood, city, stored.options)
+                session.add(_inbound_row(message, turn, heard.language))
+                session.flush()
+                state, replies, case_id, opted_out = self._engine(session, turn, stored.state, heard, context)
 
             rendered = [self._renderer.reply(reply, state.language) for reply in replies]
             rows = [_outbound_row(turn, reply, state.language) for reply in rendered]
@@ -135,11 +139,32 @@ class Runtime:
             session.flush()
             if case_id:
                 do_thread_replies(session, turn, case_id)
+            if not inline:
+                # An opted-out resident gets nothing, except the confirmation of opting out.
+                do_queue_replies(session, turn.identity, rows, rendered, send_anyway=opted_out)
             pairs = zip(rows, rendered, strict=True)
             sent = tuple(SentReply(str(row.id), r.text, r.quick_replies, r.key) for row, r in pairs)
         options = tuple((q.label, q.value) for q in rendered[-1].quick_replies) if rendered else ()
         self._conversations.save(message.conversation_id, Stored(state, options))
         return TurnOutput(sent, case_id, state.language)
+
+    def _engine(
+        self, session: Session, turn: Turn, state: ConversationState, heard: Heard, context: Context
+    ) -> tuple[ConversationState, list[Reply], str | None, bool]:
+        """Runs the engine and the effects it asks for, feeding their outcomes back."""
+        result = handle_turn(state, heard, context)
+        state, replies, case_id = result.state, list(result.replies), None
+        opted_out = False
+        for effect in result.effects:
+            opted_out = opted_out or (isinstance(effect, SetOptOut) and effect.opted_out)
+            outcome = do_effect(session, turn, effect)
+            if outcome is None:
+                continue
+            follow = handle_outcome(state, outcome, context)
+            state, replies = follow.state, [*replies, *follow.replies]
+            if isinstance(outcome, CaseFiled):
+                case_id = outcome.case_id
+        return state, replies, case_id, opted_out
 
     def context(self, session: Session) -> Context:
         """The catalog as the engine needs it; re-read now and then, as staff may edit it."""

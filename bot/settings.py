@@ -57,6 +57,19 @@ class Settings(BaseSettings):
     # Sites allowed to frame the chat (the widget), as a CSP frame-ancestors list.
     webchat_embed_origins: str = "'self'"
 
+    # Twilio (SMS, MMS, WhatsApp); the channel is off without an account and a token.
+    twilio_account_sid: str | None = None
+    twilio_auth_token: str | None = None
+    twilio_phone_number: str | None = None  # E.164, e.g. +14155550100
+    twilio_whatsapp_number: str | None = None  # E.164; "whatsapp:" is added where Twilio needs it
+    twilio_api_base_url: str = "https://api.twilio.com"
+    # An approved WhatsApp template (Content SID) for updates outside the 24-hour window.
+    twilio_whatsapp_template_sid: str | None = None
+    # Telegram; off without a bot token.
+    telegram_bot_token: str | None = None
+    telegram_webhook_secret: str | None = None
+    telegram_api_base_url: str = "https://api.telegram.org"
+
     @field_validator("city_timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
@@ -78,6 +91,14 @@ class Settings(BaseSettings):
     @property
     def data_dir(self) -> Path:
         return self.intake_data_dir.resolve()
+
+    @property
+    def twilio_enabled(self) -> bool:
+        return bool(self.twilio_account_sid and self.twilio_auth_token)
+
+    @property
+    def telegram_enabled(self) -> bool:
+        return bool(self.telegram_bot_token)
 
     @property
     def models_dir(self) -> Path:

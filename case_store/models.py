@@ -291,6 +291,34 @@ class Subscription(Timestamped, Base):
     muted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class InboxStatus(StrEnum):
+    PENDING = "pending"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class InboxItem(Base):
+    """A provider's inbound message, recorded once (by its id) before the webhook answers;
+    the worker fetches its media and runs the conversation turn."""
+
+    __tablename__ = "inbox"
+    __table_args__ = (
+        sa.UniqueConstraint("channel", "provider_message_id"),
+        sa.Index("ix_inbox_status_id", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    channel: Mapped[Channel] = mapped_column(_enum(Channel))
+    provider_message_id: Mapped[str] = mapped_column(sa.String(128))
+    conversation_id: Mapped[str] = mapped_column(sa.String(160))
+    payload: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    status: Mapped[InboxStatus] = mapped_column(_enum(InboxStatus, 16), default=InboxStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class OutboxItem(Timestamped, Base):
     """A message waiting to be sent, written in the transaction that caused it."""
 
