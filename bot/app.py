@@ -19,6 +19,7 @@ from bot.redis_connection import connect_redis
 from bot.render import Renderer
 from bot.runtime import LazyUnderstanding, Runtime
 from bot.settings import Settings, load_settings
+from bot.worker import Worker
 from case_store.db import make_engine, make_session_factory
 from case_store.media import MediaStore
 from case_store.media_views import media_blueprint
@@ -28,6 +29,7 @@ from case_store.open311.views import (
     open311_blueprint,
     open311_error_for_path,
 )
+from channels.base import ChannelAdapter
 from channels.webchat.sessions import WebchatSessions
 from channels.webchat.views import webchat_blueprint
 from locales import DEFAULT_LANGUAGE, SUPPORTED, catalogs
@@ -91,6 +93,7 @@ def create_app(settings: Settings | None = None, services: AppServices | None = 
     )
     app.register_blueprint(media_blueprint(services.media))
     app.register_blueprint(_webchat(services))
+    _register_provider_webhooks(app, services)
 
     @app.get("/")
     def home() -> str:
@@ -138,6 +141,70 @@ def build_runtime(services: AppServices) -> Runtime:
         emergency_number=settings.emergency_number,
         city_name=settings.city_name,
     )
+
+
+def build_adapters(settings: Settings) -> dict[str, ChannelAdapter]:
+    """The provider channels that have credentials; a channel without them is off."""
+    adapters: dict[str, ChannelAdapter] = {}
+    for adapter in (_twilio_adapter(settings), _telegram_adapter(settings)):
+        if adapter is not None:
+            adapters.update(dict.fromkeys(adapter.channels, adapter))
+    return adapters
+
+
+def build_worker(services: AppServices, adapters: dict[str, ChannelAdapter] | None = None) -> Worker:
+    settings = services.settings
+    return Worker(
+        services.sessions,
+        build_runtime(services),
+        build_adapters(settings) if adapters is None else adapters,
+        services.media,
+        RedisRateLimiter(services.redis),
+        whatsapp_template_sid=settings.twilio_whatsapp_template_sid,
+        status_callback_url=f"{settings.public_base_url}/channels/twilio/status" if settings.twilio_enabled else None,
+    )
+
+
+def _twilio_adapter(settings: Settings) -> ChannelAdapter | None:
+    if not (settings.twilio_account_sid and settings.twilio_auth_token):
+        return None
+    from channels.twilio import TwilioAdapter
+
+    return TwilioAdapter(
+        account_sid=settings.twilio_account_sid,
+        auth_token=settings.twilio_auth_token,
+        phone_number=settings.twilio_phone_number,
+        whatsapp_number=settings.twilio_whatsapp_number,
+        api_base_url=settings.twilio_api_base_url,
+        public_base_url=settings.public_base_url,
+    )
+
+
+def _telegram_adapter(settings: Settings) -> ChannelAdapter | None:
+    if not settings.telegram_bot_token:
+        return None
+    from channels.telegram import TelegramAdapter
+
+    return TelegramAdapter(
+        settings.telegram_bot_token, settings.telegram_webhook_secret, settings.telegram_api_base_url
+    )
+
+
+def _register_provider_webhooks(app: Flask, services: AppServices) -> None:
+    """Webhooks of the channels that have credentials; they only verify, record and answer."""
+    adapters = build_adapters(services.settings)
+    telegram = adapters.get("telegram")
+    if telegram is not None:
+        from channels.telegram.views import telegram_blueprint
+
+        app.register_blueprint(telegram_blueprint(telegram, services.sessions))
+    twilio = adapters.get("sms")
+    if twilio is not None:
+        from channels.twilio.views import twilio_blueprint
+
+        app.register_blueprint(
+            twilio_blueprint(twilio, services.sessions, public_base_url=services.settings.public_base_url)
+        )
 
 
 def _webchat(services: AppServices) -> Blueprint:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -12,9 +13,10 @@ from typing import Any, TypeVar
 import click
 from sqlalchemy.orm import Session
 
-from bot.app import AppServices, build_services, create_app
+from bot.app import AppServices, build_services, build_worker, create_app
 from bot.cli_city import city, geocode
 from bot.cli_nlu import nlu
+from bot.cli_telegram import telegram
 from bot.settings import Settings, SettingsError, load_settings
 from case_store import migrate
 from case_store.apikeys import do_create_api_key, do_revoke_api_key, list_api_keys
@@ -71,9 +73,23 @@ def serve(host: str, port: int, threads: int) -> None:
     # The understanding models load (or, on a fresh machine, train for a minute or two)
     # while the server already answers; a chat message that comes first waits for them.
     threading.Thread(target=services.understanding, name="load-understanding", daemon=True).start()
+    # One process carries everything on the embedded defaults: the worker runs beside the web server.
+    stop = threading.Event()
+    threading.Thread(target=build_worker(services).run, args=(stop,), name="worker", daemon=True).start()
     click.echo(f"311 intake is running: open {address}/chat to report a problem  (Ctrl+C to stop)")
     click.echo(f"Data directory: {services.settings.data_dir}")
     waitress.serve(app, host=host, port=port, threads=threads, ident="intake-bot")
+
+
+@main.command()
+def worker() -> None:
+    """Runs the turns of SMS, WhatsApp and Telegram messages and delivers the outbox."""
+    services = _services()
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    click.echo("Worker running (Ctrl+C to stop)")
+    build_worker(services).run(stop)
 
 
 def prepare_store(services: AppServices) -> None:
@@ -187,6 +203,7 @@ def apikey_revoke(name: str) -> None:
 main.add_command(nlu)
 main.add_command(city)
 main.add_command(geocode)
+main.add_command(telegram)
 
 if __name__ == "__main__":
     main()

@@ -136,6 +136,9 @@ class Settings(BaseSettings):
             raise SettingsError("REDIS_URL is missing: production needs a Redis server")
         if not self.public_base_url.startswith("https://"):
             raise SettingsError("PUBLIC_BASE_URL must be the https:// address residents and providers reach")
+        if self.telegram_bot_token and not self.telegram_webhook_secret:
+            # Without the secret every webhook call would be refused (or, worse, trusted).
+            raise SettingsError("TELEGRAM_WEBHOOK_SECRET is missing: set a random secret for the Telegram webhook")
 
 
 def normalise_database_url(url: str) -> str:

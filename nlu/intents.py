@@ -59,6 +59,17 @@ _KEYWORDS = {
     "help": Intent.HELP,
     "info": Intent.HELP,
     "cancel": Intent.CANCEL,
+    # The same words in the languages residents write in, as a whole message.
+    **dict.fromkeys(
+        (
+            "alto", "parar", "detener", "baja", "desuscribir", "cancelar suscripcion", "cancelar suscripción",
+            "arret", "arrêt", "arreter", "arrêter", "desabonner", "désabonner", "sispann", "kanpe",
+            "huminto", "tumigil", "itigil", "dung", "dừng", "dung lai", "dừng lại", "huy dang ky", "hủy đăng ký",
+            "停止", "退订", "取消订阅", "정지", "중지", "수신거부", "стоп", "отписаться", "отписка",
+            "توقف", "ايقاف", "إيقاف", "الغاء الاشتراك", "إلغاء الاشتراك", "sair", "descadastrar",
+        ),
+        Intent.OPT_OUT,
+    ),
 }
 _NUMBER = re.compile(
     r"^\s*(?:#|no\.?|n[º°]|number|numero|número|option|opción|opcion|option|số|номер)?\s*(\d{1,2})\s*[.)!]?\s*$",
