@@ -19,7 +19,7 @@ from bot.redis_connection import connect_redis
 from bot.render import Renderer
 from bot.runtime import LazyUnderstanding, Runtime
 from bot.settings import Settings, load_settings
-from bot.worker import Worker
+from bot.worker import SEND_THREADS, Worker
 from case_store.db import make_engine, make_session_factory
 from case_store.media import MediaStore
 from case_store.media_views import media_blueprint
@@ -162,6 +162,8 @@ def build_worker(services: AppServices, adapters: dict[str, ChannelAdapter] | No
         RedisRateLimiter(services.redis),
         whatsapp_template_sid=settings.twilio_whatsapp_template_sid,
         status_callback_url=f"{settings.public_base_url}/channels/twilio/status" if settings.twilio_enabled else None,
+        # SQLite takes one writer at a time: the embedded defaults send one message at a time.
+        send_threads=1 if services.engine.dialect.name == "sqlite" else SEND_THREADS,
     )
 
 

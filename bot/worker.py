@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import defaultdict
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -40,6 +42,7 @@ log = logging.getLogger(__name__)
 INBOX_BATCH = 50
 OUTBOX_BATCH = 100
 IDLE_SLEEP_SECONDS = 0.25
+SEND_THREADS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +68,7 @@ class Worker:
         *,
         whatsapp_template_sid: str | None = None,
         status_callback_url: str | None = None,
+        send_threads: int = SEND_THREADS,
     ) -> None:
         self._sessions = sessions
         self._runtime = runtime
@@ -73,6 +77,9 @@ class Worker:
         self._limiter = limiter
         self._template_sid = whatsapp_template_sid
         self._status_callback = status_callback_url
+        self._senders = (
+            ThreadPoolExecutor(max_workers=send_threads, thread_name_prefix="send") if send_threads > 1 else None
+        )
 
     def run(self, stop: threading.Event) -> None:
         """Works until ``stop`` is set; sleeps briefly only when there is nothing to do."""
@@ -120,12 +127,26 @@ class Worker:
         return tuple(photos)
 
     def deliver_outbox(self, limit: int = OUTBOX_BATCH) -> int:
-        """Sends due outbox rows; returns how many were taken."""
+        """Sends due outbox rows; returns how many were taken.
+
+        Each recipient's messages go out in order, one after the other; different
+        recipients are sent to in parallel, since a provider call is mostly waiting.
+        """
         with self._sessions.begin() as session:
             leased = lease_due(session, limit)
+        by_recipient: dict[tuple[str, str], list[Leased]] = defaultdict(list)
         for item in leased:
-            self._deliver(item)
+            by_recipient[(item.channel, item.address)].append(item)
+        if self._senders is None or len(by_recipient) <= 1:
+            for item in leased:
+                self._deliver(item)
+        else:
+            list(self._senders.map(self._deliver_in_order, by_recipient.values()))
         return len(leased)
+
+    def _deliver_in_order(self, items: list[Leased]) -> None:
+        for item in items:
+            self._deliver(item)
 
     def _deliver(self, item: Leased) -> None:
         adapter = self._adapters.get(item.channel)
