@@ -37,8 +37,6 @@ sys.path.insert(0, str(ROOT))
 import sqlalchemy as sa  # noqa: E402
 from twilio.request_validator import RequestValidator  # noqa: E402
 
-from tests.channels.twilio.fake_twilio import FakeTwilio  # noqa: E402
-
 ACCOUNT = "ACbench000000000000000000000000001"
 TOKEN = "bench-auth-token-000000000000000"
 CITY_NUMBER = "+15555550199"
@@ -64,6 +62,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--outbox", type=int, default=5000, help="messages for the outbox throughput run")
     parser.add_argument("--models", type=Path, default=ROOT / "instance" / "models")
+    parser.add_argument("--outbox-only", action="store_true", help="skip the webhook run")
     args = parser.parse_args()
     if not (os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL")):
         sys.exit("set DATABASE_URL (PostgreSQL) and REDIS_URL: the targets are for real servers")
@@ -77,12 +76,63 @@ def main() -> None:
 
     redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()
 
-    with FakeTwilio(ACCOUNT, TOKEN) as fake:
-        webhook_figures(args, fake)
+    # The fake provider runs in a process of its own, as a real one would be elsewhere:
+    # in this process it would share the interpreter lock with the worker it measures.
+    with RemoteFake() as fake:
+        if not args.outbox_only:
+            webhook_figures(args, fake)
         outbox_figures(args, fake)
 
 
-def environment(fake: FakeTwilio, port: int, data_dir: Path, models: Path) -> dict[str, str]:
+FAKE_SERVER = """
+import logging, sys
+logging.getLogger("werkzeug").setLevel(logging.WARNING)
+sys.path.insert(0, sys.argv[1])
+from tests.channels.twilio.fake_twilio import FakeTwilio
+with FakeTwilio(sys.argv[2], sys.argv[3]) as fake:
+    print(fake.url, flush=True)
+    for line in sys.stdin:
+        command = line.split()
+        if command[0] == "fail":
+            fake.fail_next(int(command[1]), times=int(command[2]))
+            print("ok", flush=True)
+        elif command[0] == "sent":
+            print(len(fake.sent), flush=True)
+"""
+
+
+class RemoteFake:
+    """The fake Twilio API in a child process: ``.url``, ``.sent_count()``, ``.fail_next()``."""
+
+    def __enter__(self) -> RemoteFake:
+        self._process = subprocess.Popen(
+            [sys.executable, "-c", FAKE_SERVER, str(ROOT), ACCOUNT, TOKEN],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self._process.stdout is not None
+        self.url = self._process.stdout.readline().strip()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._process.terminate()
+        self._process.wait(timeout=10)
+
+    def _ask(self, command: str) -> str:
+        assert self._process.stdin is not None and self._process.stdout is not None
+        self._process.stdin.write(command + "\n")
+        self._process.stdin.flush()
+        return self._process.stdout.readline().strip()
+
+    def sent_count(self) -> int:
+        return int(self._ask("sent"))
+
+    def fail_next(self, status: int, times: int) -> None:
+        self._ask(f"fail {status} {times}")
+
+
+def environment(fake: RemoteFake, port: int, data_dir: Path, models: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
@@ -101,7 +151,7 @@ def environment(fake: FakeTwilio, port: int, data_dir: Path, models: Path) -> di
     return env
 
 
-def webhook_figures(args: argparse.Namespace, fake: FakeTwilio) -> None:
+def webhook_figures(args: argparse.Namespace, fake: RemoteFake) -> None:
     port = free_port()
     data_dir = Path(tempfile.mkdtemp(prefix="channels-bench-"))
     env = environment(fake, port, data_dir, args.models)
@@ -242,9 +292,10 @@ def drain(total: int) -> str:
     )
 
 
-def outbox_figures(args: argparse.Namespace, fake: FakeTwilio) -> None:
+def outbox_figures(args: argparse.Namespace, fake: RemoteFake) -> None:
     from bot.app import build_services, build_worker
     from bot.settings import load_settings
+    from case_store import migrate
     from case_store.db import utcnow
     from case_store.models import (
         Channel,
@@ -267,13 +318,16 @@ def outbox_figures(args: argparse.Namespace, fake: FakeTwilio) -> None:
         }
     )
     services = build_services(settings)
+    migrate.upgrade(services.engine)
     services = replace(services, understanding=lambda: None)  # type: ignore[arg-type,return-value]
     worker = build_worker(services)
+
+    ids: list[int] = []
 
     def seed(count: int) -> None:
         with services.sessions.begin() as session:
             identities = []
-            for number in range(200):
+            for number in range(200 if not ids else 0):
                 address = f"+1555{9000000 + number}"
                 identity = ChannelIdentity(
                     channel=Channel.SMS, address=address, resident=Resident(), last_inbound_at=utcnow()
@@ -281,10 +335,11 @@ def outbox_figures(args: argparse.Namespace, fake: FakeTwilio) -> None:
                 session.add(identity)
                 identities.append(identity)
             session.flush()
+            ids.extend(identity.id for identity in identities)
             for number in range(count):
-                identity = identities[number % len(identities)]
+                identity_id = ids[number % len(ids)]
                 message = Message(
-                    identity_id=identity.id,
+                    identity_id=identity_id,
                     direction=Direction.OUTBOUND,
                     channel=Channel.SMS,
                     text=f"Update {number}",
@@ -295,7 +350,7 @@ def outbox_figures(args: argparse.Namespace, fake: FakeTwilio) -> None:
                 session.add(
                     OutboxItem(
                         message_id=message.id,
-                        identity_id=identity.id,
+                        identity_id=identity_id,
                         payload={"text": f"Your report 311-{number:06d} was updated."},
                         status=OutboxStatus.PENDING,
                         attempts=0,
@@ -304,7 +359,7 @@ def outbox_figures(args: argparse.Namespace, fake: FakeTwilio) -> None:
                 )
 
     def run(label: str) -> None:
-        sent_before = len(fake.sent)
+        sent_before = fake.sent_count()
         started = time.perf_counter()
         while worker.deliver_outbox(limit=200):
             pass
@@ -313,7 +368,7 @@ def outbox_figures(args: argparse.Namespace, fake: FakeTwilio) -> None:
             pending = session.scalar(
                 sa.select(sa.func.count()).select_from(OutboxItem).where(OutboxItem.status == OutboxStatus.PENDING)
             )
-        sent = len(fake.sent) - sent_before
+        sent = fake.sent_count() - sent_before
         rate = sent / elapsed
         print(f"outbox, {label}: {sent} sent in {elapsed:.1f} s = {rate:.0f} messages/s; {pending} waiting to retry")
 

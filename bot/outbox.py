@@ -103,6 +103,14 @@ def lease_due(session: Session, limit: int, *, now: datetime | None = None) -> l
     return leased
 
 
+def do_load_leased(session: Session, leased: Sequence[Leased]) -> list[object]:
+    """Loads a batch's rows in two queries, so recording each outcome needs none; the
+    caller keeps the returned list while recording (the session only holds weak references)."""
+    items = session.scalars(sa.select(OutboxItem).where(OutboxItem.id.in_([item.outbox_id for item in leased])))
+    messages = session.scalars(sa.select(Message).where(Message.id.in_([item.message_id for item in leased])))
+    return [*items, *messages]
+
+
 def do_record_sent(session: Session, leased: Leased, provider_message_id: str, status: str) -> None:
     item, message = _rows(session, leased)
     item.status, item.sent_at, item.attempts, item.last_error = OutboxStatus.SENT, utcnow(), item.attempts + 1, None

@@ -17,6 +17,7 @@ from bot.dialogue.messages import GeoPoint, Photo
 from bot.inbox import claim_pending, do_mark_done, do_mark_failed_attempt, parsed_from_json
 from bot.outbox import (
     Leased,
+    do_load_leased,
     do_postpone,
     do_record_failure,
     do_record_retry,
@@ -30,6 +31,7 @@ from case_store.media import MediaError, MediaStore
 from case_store.service import do_record_media
 from channels.base import (
     ChannelAdapter,
+    DeliveryReceipt,
     MediaFetchError,
     MediaRef,
     OutboundMessage,
@@ -55,6 +57,19 @@ class RateLimit:
 
 # Telegram: about one message a second to a chat and 30 a second in all.
 RATE_LIMITS: Mapping[str, RateLimit] = {"telegram": RateLimit(per_chat=1, overall=30)}
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """How one attempt went: a receipt, a postponement, or an error (temporary or not)."""
+
+    item: Leased
+    receipt: DeliveryReceipt | None = None
+    error: str | None = None
+    temporary: bool = False
+    retry_after: float | None = None
+    undeliverable: bool = False
+    postpone: float | None = None
 
 
 class Worker:
@@ -127,59 +142,67 @@ class Worker:
         return tuple(photos)
 
     def deliver_outbox(self, limit: int = OUTBOX_BATCH) -> int:
-        """Sends due outbox rows; returns how many were taken.
+        """Sends due outbox rows and records how each went, in one transaction per batch;
+        returns how many were taken.
 
         Each recipient's messages go out in order, one after the other; different
         recipients are sent to in parallel, since a provider call is mostly waiting.
         """
         with self._sessions.begin() as session:
             leased = lease_due(session, limit)
+        if not leased:
+            return 0
         by_recipient: dict[tuple[str, str], list[Leased]] = defaultdict(list)
         for item in leased:
             by_recipient[(item.channel, item.address)].append(item)
         if self._senders is None or len(by_recipient) <= 1:
-            for item in leased:
-                self._deliver(item)
+            deliveries = [self._attempt(item) for item in leased]
         else:
-            list(self._senders.map(self._deliver_in_order, by_recipient.values()))
+            groups = self._senders.map(self._attempt_in_order, by_recipient.values())
+            deliveries = [delivery for group in groups for delivery in group]
+        with self._sessions.begin() as session:
+            loaded = do_load_leased(session, leased)
+            for delivery in deliveries:
+                self._record(session, delivery)
+            del loaded
         return len(leased)
 
-    def _deliver_in_order(self, items: list[Leased]) -> None:
-        for item in items:
-            self._deliver(item)
+    def _attempt_in_order(self, items: list[Leased]) -> list[Delivery]:
+        return [self._attempt(item) for item in items]
 
-    def _deliver(self, item: Leased) -> None:
+    def _attempt(self, item: Leased) -> Delivery:
+        """Sends one message (no database work here): what happened, to be recorded."""
         adapter = self._adapters.get(item.channel)
-        with self._sessions.begin() as session:
-            if adapter is None:
-                do_record_failure(session, item, f"the {item.channel} channel is not configured", undeliverable=True)
-                return
-            if item.opted_out:
-                do_record_failure(session, item, "the resident opted out", undeliverable=True)
-                return
-            wait = self._rate_wait(item)
-            if wait:
-                do_postpone(session, item, wait)
-                return
         message = self._outbound(item)
+        if adapter is None:
+            return Delivery(item, error=f"the {item.channel} channel is not configured", undeliverable=True)
+        if item.opted_out:
+            return Delivery(item, error="the resident opted out", undeliverable=True)
         if message is None:
-            with self._sessions.begin() as session:
-                reason = "outside WhatsApp's 24-hour window and no approved template is configured"
-                do_record_failure(session, item, reason, undeliverable=True)
-            return
+            reason = "outside WhatsApp's 24-hour window and no approved template is configured"
+            return Delivery(item, error=reason, undeliverable=True)
+        wait = self._rate_wait(item)
+        if wait:
+            return Delivery(item, postpone=wait)
         try:
-            receipt = adapter.send(message)
+            return Delivery(item, receipt=adapter.send(message))
         except TemporaryDeliveryError as error:
-            with self._sessions.begin() as session:
-                if not do_record_retry(session, item, str(error), error.retry_after):
-                    log.error("outbox %s failed after retries: %s", item.outbox_id, error)
-            return
+            return Delivery(item, error=str(error), temporary=True, retry_after=error.retry_after)
         except PermanentDeliveryError as error:
-            with self._sessions.begin() as session:
-                do_record_failure(session, item, str(error))
-            return
-        with self._sessions.begin() as session:
-            do_record_sent(session, item, receipt.provider_message_id, receipt.status)
+            return Delivery(item, error=str(error))
+
+    @staticmethod
+    def _record(session: Session, delivery: Delivery) -> None:
+        item = delivery.item
+        if delivery.receipt is not None:
+            do_record_sent(session, item, delivery.receipt.provider_message_id, delivery.receipt.status)
+        elif delivery.postpone:
+            do_postpone(session, item, delivery.postpone)
+        elif delivery.temporary:
+            if not do_record_retry(session, item, delivery.error or "", delivery.retry_after):
+                log.error("outbox %s failed after retries: %s", item.outbox_id, delivery.error)
+        else:
+            do_record_failure(session, item, delivery.error or "", undeliverable=delivery.undeliverable)
 
     def _outbound(self, item: Leased) -> OutboundMessage | None:
         text = str(item.payload.get("text") or "")
