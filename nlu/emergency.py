@@ -36,6 +36,7 @@ class _Lexicon:
     phrases: dict[str, re.Pattern[str]]  # by language, each with English added
     exclusions: re.Pattern[str]
     routine: re.Pattern[str]
+    reassurance: re.Pattern[str]
     negation_before: re.Pattern[str]
     negation_after: re.Pattern[str]
 
@@ -68,6 +69,7 @@ def _lexicon() -> _Lexicon:
         # Longest first, so "hidrante de incendios" is removed whole, not as "hidrante".
         exclusions=_alternatives(sorted(data["exclusions"], key=len, reverse=True)),
         routine=_alternatives(data["routine_context"]["patterns"]),
+        reassurance=_alternatives(data["reassurance"]["patterns"]),
         # A denial shortly before or inside the phrase: "not sparking", "pas d'etincelles".
         negation_before=re.compile(denial),
         negation_after=re.compile("|".join(re.escape(fold(w)) for w in data["negations"]["after"])),
@@ -105,9 +107,10 @@ def detect_emergency(text: str, model: TextClassifier, language: str = "") -> Em
         return EmergencyGuess(False, 0.0)
     if matches_emergency_phrase(text, language):
         return EmergencyGuess(True, 1.0)
-    if len(text.strip()) < MODEL_MIN_CHARS:
+    if len(text.strip()) < MODEL_MIN_CHARS or _lexicon().reassurance.search(fold(text)):
         # A word or two ("no", "ok") is too little for the model, which once heard an
-        # emergency in "no"; the phrase lexicon still catches "fire!" or "gas leak".
+        # emergency in "no"; "no one was hurt" is not one either. The phrase lexicon
+        # still catches "fire!" or "gas leak".
         return EmergencyGuess(False, 0.0)
     score = dict(model.predict(text).ranked).get("true", 0.0)
     return EmergencyGuess(score >= MODEL_THRESHOLD, round(score, 4))

@@ -35,9 +35,13 @@ _CAPITALISED = rf"{_NOT_NAME}(?-i:[A-Z])[A-Za-z'.-]*"
 # Ends are "not a Latin letter" rather than \b: in "3rd Ave交叉口" the Chinese text that
 # follows is a word character too.
 _END = r"(?![A-Za-z0-9])"
+# "E 16th St", "N Main St": a capital compass letter before the name (a lower-case "e"
+# is Portuguese "and", so only the capital counts).
+_DIRECTION = r"(?:(?-i:N|S|E|W|NE|NW|SE|SW)\.?\s+)?"
 _STREET = (
-    rf"(?<![A-Za-z0-9'.-])(?:(?:{_CAPITALISED}|{_ORDINAL})\s+){{0,3}}(?:{_PREFIX_WORD}|{_ORDINAL})\s+(?:{_SUFFIXES}){_END}\.?"
-    rf"|(?<![A-Za-z0-9]){_ORDINAL}{_END}|(?<![A-Za-z])broadway{_END}"
+    rf"(?<![A-Za-z0-9'.-]){_DIRECTION}(?:(?:{_CAPITALISED}|{_ORDINAL})\s+){{0,3}}(?:{_PREFIX_WORD}|{_ORDINAL})\s+"
+    rf"(?:{_SUFFIXES}){_END}\.?"
+    rf"|(?<![A-Za-z0-9]){_DIRECTION}{_ORDINAL}{_END}|(?<![A-Za-z])broadway{_END}"
 )
 _STREET_RE = re.compile(_STREET, re.IGNORECASE)
 _NUMBER_MARKERS = r"(?:de\s+(?:la\s+)?|del\s+|da\s+|do\s+|,\s*|#\s*|no\.?\s*|n[º°]\s*)?"
@@ -51,7 +55,7 @@ _STREET_FIRST = re.compile(
 # Word connectors need spaces around them ("e" is inside "de"); symbols and the
 # connectors of scripts without spaces do not.
 _WORD_CONNECTORS = r"and|at|y|e|et|ak|и|và|va|sa|with|con|com|com a|avec|с|و"
-_TIGHT_CONNECTORS = r"&|@|/|和|与|與|跟|及|와|과|이랑|랑|하고|و"
+_TIGHT_CONNECTORS = r"&|@|/|和|与|與|跟|及|와|과|이랑|랑|하고|و|مع"
 _STRONG = re.compile(r"\s*(?:&|@|/)\s*")
 _SIDE = rf"(?:{_STREET}|(?<![A-Za-z0-9'.-]){_PREFIX_WORD})"
 _INTERSECTION = re.compile(
@@ -66,7 +70,7 @@ _CORNER_MARKERS = re.compile(
 )
 # Latin-script names must stand as words: "park" is not inside "parking", nor "pak" in "pakin".
 _LANDMARKS = re.compile(
-    r"(?<![A-Za-zÀ-ÿ])(?:the\s+)?(?:public\s+)?"
+    r"(?:(?<![A-Za-zÀ-ÿ])|(?=[^A-Za-zÀ-ÿ]))(?:the\s+)?(?:public\s+)?"
     r"(?:library|school|elementary school|high school|park|playground|church|hospital|"
     r"post office|city hall|bus stop|train station|subway station|station|supermarket|grocery store|pharmacy|"
     r"community center|fire station|police station|gas station|laundromat|mall|ymca|stadium|"
@@ -83,7 +87,7 @@ _LANDMARKS = re.compile(
     r"图书馆|学校|公园|教堂|医院|邮局|市政厅|公交车站|公交站|车站|超市|药店|"
     r"도서관|학교|공원|교회|병원|우체국|시청|버스 정류장|정류장|역|마트|약국|"
     r"المكتبة|مكتبة|المدرسة|مدرسة|الحديقة|حديقة|الكنيسة|المسجد|مسجد|الجامع|المستشفى|مستشفى|موقف الباص|محطة)"
-    r"(?![A-Za-zÀ-ÿ])",
+    r"(?:(?![A-Za-zÀ-ÿ])|(?<=[^A-Za-zÀ-ÿ]))",
     re.IGNORECASE,
 )
 
