@@ -107,10 +107,12 @@ def detect_emergency(text: str, model: TextClassifier, language: str = "") -> Em
         return EmergencyGuess(False, 0.0)
     if matches_emergency_phrase(text, language):
         return EmergencyGuess(True, 1.0)
-    if len(text.strip()) < MODEL_MIN_CHARS or _lexicon().reassurance.search(fold(text)):
+    lexicon, folded = _lexicon(), fold(text)
+    if len(text.strip()) < MODEL_MIN_CHARS or lexicon.reassurance.search(folded) or lexicon.exclusions.search(folded):
         # A word or two ("no", "ok") is too little for the model, which once heard an
-        # emergency in "no"; "no one was hurt" is not one either. The phrase lexicon
-        # still catches "fire!" or "gas leak".
+        # emergency in "no"; "no one was hurt" is not one either, nor a message whose
+        # only alarming words are a known harmless phrase ("fire hydrant", "smoke
+        # detector"). The phrase lexicon still catches "fire!" or "gas leak".
         return EmergencyGuess(False, 0.0)
     score = dict(model.predict(text).ranked).get("true", 0.0)
     return EmergencyGuess(score >= MODEL_THRESHOLD, round(score, 4))
