@@ -41,7 +41,7 @@ def do_queue_replies(
     nothing unless ``send_anyway`` (the confirmation that it opted out).
     """
     for row, reply in zip(rows, rendered, strict=True):
-        if identity.opted_out_at is not None and not send_anyway:
+        if _opted_out(identity) and not send_anyway:
             row.delivery_status = DeliveryStatus.UNDELIVERABLE
             row.delivery_error = "the resident opted out"
             continue
@@ -97,7 +97,7 @@ def lease_due(session: Session, limit: int, *, now: datetime | None = None) -> l
                 address=identity.address,
                 payload=dict(item.payload),
                 last_inbound_at=identity.last_inbound_at,
-                opted_out=identity.opted_out_at is not None and not item.payload.get("send_anyway"),
+                opted_out=_opted_out(identity) and not item.payload.get("send_anyway"),
             )
         )
     return leased
@@ -152,6 +152,10 @@ def outside_whatsapp_window(leased: Leased, now: datetime | None = None) -> bool
     if leased.channel != "whatsapp":
         return False
     return leased.last_inbound_at is None or (now or utcnow()) - leased.last_inbound_at > WHATSAPP_WINDOW
+
+
+def _opted_out(identity: ChannelIdentity) -> bool:
+    return identity.opted_out_at is not None or identity.resident.opted_out_at is not None
 
 
 def _fail(item: OutboxItem, message: Message, error: str, *, undeliverable: bool = False) -> None:

@@ -234,3 +234,33 @@ def test_provider_outage_then_recovery_sends_everything_once(
         statuses = session.scalars(sa.select(OutboxItem.status)).all()
     assert statuses and all(s is OutboxStatus.SENT for s in statuses)
     assert len(fake_twilio.sent) == len(statuses)  # each reply reached the provider exactly once
+
+
+def test_one_phone_on_sms_and_whatsapp_is_one_resident(
+    channels: tuple[FlaskClient, Worker], fake_twilio: FakeTwilio, services: AppServices
+) -> None:
+    client, worker = channels
+    sms, whatsapp = Phone(client), Phone(client, whatsapp=True)
+    sms.sends("huge pothole in front of 1450 Oak St")
+    work(worker, services)
+    sms.sends("no")
+    work(worker, services)
+    sms.sends("yes")
+    work(worker, services)
+    assert "311-000001" in (fake_twilio.sent[-1].body or "")
+    whatsapp.sends("what's the status of my request?")
+    work(worker, services)
+    answer = fake_twilio.sent[-1]
+    assert answer.to == f"whatsapp:{RESIDENT}" and "311-000001" in (answer.body or "")
+
+
+def test_stop_on_sms_silences_whatsapp_too(
+    channels: tuple[FlaskClient, Worker], fake_twilio: FakeTwilio, services: AppServices
+) -> None:
+    client, worker = channels
+    Phone(client).sends("STOP")
+    work(worker, services)
+    before = len(fake_twilio.sent)
+    Phone(client, whatsapp=True).sends("pothole at 1450 Oak St")
+    work(worker, services)
+    assert len(fake_twilio.sent) == before
