@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from bot.conversations import ConversationStore
+from bot.notify import Notifier
 from bot.ratelimit import RedisRateLimiter
 from bot.redis_connection import connect_redis
 from bot.render import Renderer
@@ -141,6 +142,10 @@ def build_runtime(services: AppServices) -> Runtime:
         emergency_number=settings.emergency_number,
         city_name=settings.city_name,
     )
+
+
+def build_notifier(settings: Settings) -> Notifier:
+    return Notifier(Renderer(catalogs(), settings.city_timezone), settings.public_base_url)
 
 
 def build_adapters(settings: Settings) -> dict[str, ChannelAdapter]:

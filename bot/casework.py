@@ -36,11 +36,13 @@ from case_store.models import (
     Subscription,
 )
 from case_store.residents import do_set_opt_out
-from case_store.service import NewCase, check_create_case, do_attach_media, do_create_case
+from case_store.service import NewCase, check_create_case, do_attach_media, do_change_status, do_create_case
+from case_store.statuses import CLOSED_STATUSES, CaseStatus, ClosureReason
 
 log = logging.getLogger(__name__)
 STATUS_CASES = 3
 HANDOFF_NOTE = "The resident asked to talk to a person in the chat."
+REOPEN_NOTE = "The resident replied that the problem is still there."
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,8 +119,12 @@ def _add_to_case(session: Session, turn: Turn, effect: AddToCase) -> None:
     case = session.scalar(
         sa.select(Case).where(Case.public_id == effect.case_id, Case.reporter_id == turn.identity.resident_id)
     )
-    if case is not None:
-        _add_photos_and_thread(session, turn, case, effect.photos)
+    if case is None:
+        return
+    _add_photos_and_thread(session, turn, case, effect.photos)
+    if case.status in CLOSED_STATUSES and case.closure_reason is ClosureReason.NO_PROBLEM_FOUND:
+        # The crew found nothing; the resident says it is still there: look again.
+        do_change_status(session, case, CaseStatus.REOPENED, actor="resident", note=REOPEN_NOTE)
 
 
 def _add_photos_and_thread(session: Session, turn: Turn, case: Case, photos: tuple[str, ...]) -> None:

@@ -133,6 +133,9 @@ class Runtime:
                 session.flush()
                 state, replies, case_id, opted_out = self._engine(session, turn, stored.state, heard, context)
 
+            if state.language_settled:
+                # Status updates later reach the resident in the language of the conversation.
+                turn.identity.resident.preferred_language = state.language
             rendered = [self._renderer.reply(reply, state.language) for reply in replies]
             rows = [_outbound_row(turn, reply, state.language) for reply in rendered]
             session.add_all(rows)

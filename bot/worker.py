@@ -212,11 +212,13 @@ class Worker:
             for o in (raw_options if isinstance(raw_options, list) else [])
             if isinstance(o, dict)
         )
+        photo_url = item.payload.get("photo_url")
         message = OutboundMessage(
             channel=item.channel,
             recipient=item.address,
             text=text,
             quick_replies=options,
+            photo_url=photo_url if isinstance(photo_url, str) else None,
             status_callback=self._status_callback if item.channel in ("sms", "whatsapp") else None,
         )
         if outside_whatsapp_window(item):

@@ -169,10 +169,11 @@ _CONTENT_FIRST = frozenset({Intent.GREETING, Intent.THANKS, Intent.HELP})
 
 
 def _idle(state: ConversationState, heard: Heard, context: Context) -> TurnResult:
+    if heard.intent is Intent.ADD_INFO and state.cases and (heard.text or heard.photos) and not _new_report(heard):
+        # "It's still there", "also the sign is down": more about the last report.
+        return _add_to_case(state, state.cases[-1], heard)
     if heard.has_report_content or _offerable(heard, context):
         return _collect(state, heard, context, describe=True)
-    if heard.intent is Intent.ADD_INFO and state.cases and (heard.text or heard.photos):
-        return _add_to_case(state, state.cases[-1], heard)
     if heard.intent is Intent.NO:
         return _result(state, Reply("conversation.thanks"))
     if heard.intent is Intent.YES:
@@ -619,6 +620,11 @@ def _picked(state: ConversationState, heard: Heard) -> str | None:
 def _likeliest(guesses: tuple[CategoryGuess, ...], context: Context) -> tuple[str, ...]:
     codes = (g.code for g in guesses if g.confidence >= OFFER_CATEGORY and g.code != "other")
     return tuple(code for code in codes if code in context.services)[:OFFERED_CATEGORIES]
+
+
+def _new_report(heard: Heard) -> bool:
+    """A problem and a place in one message is a new report, whatever the intent model says."""
+    return heard.sure_category is not None and bool(heard.place or heard.place_written or heard.place_suggestions)
 
 
 def _offerable(heard: Heard, context: Context) -> bool:
