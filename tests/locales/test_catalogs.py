@@ -52,6 +52,7 @@ def test_plural_messages_have_each_form_the_language_uses(language: str) -> None
 def test_every_message_renders_without_leftover_placeholders(language: str) -> None:
     sample = {"count": 3, "case_id": "311-000123", "place": "1450 Oak St", "category": "Pothole", "status": "Received"}
     sample |= {"team": "Public Works", "due": "Friday", "date": "Monday", "number": "911", "limit": 10}
+    sample |= {"reason": "The problem was fixed.", "note": "Patched today.", "text": "We will come on Monday."}
     for key in ENGLISH:
         text = catalogs().render(key, language, **sample)
         assert text.strip(), key
