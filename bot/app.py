@@ -20,6 +20,7 @@ from bot.redis_connection import connect_redis
 from bot.render import Renderer
 from bot.runtime import LazyUnderstanding, Runtime
 from bot.settings import Settings, load_settings
+from bot.staff_api import staff_api_blueprint
 from bot.worker import SEND_THREADS, Worker
 from case_store.db import make_engine, make_session_factory
 from case_store.media import MediaStore
@@ -94,6 +95,7 @@ def create_app(settings: Settings | None = None, services: AppServices | None = 
     )
     app.register_blueprint(media_blueprint(services.media))
     app.register_blueprint(_webchat(services))
+    app.register_blueprint(staff_api_blueprint(services.sessions, build_notifier(settings)))
     _register_provider_webhooks(app, services)
 
     @app.get("/")

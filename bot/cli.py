@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from bot.app import AppServices, build_services, build_worker, create_app
 from bot.cli_city import city, geocode
 from bot.cli_nlu import nlu
+from bot.cli_staff import staff
 from bot.cli_telegram import telegram
 from bot.settings import Settings, SettingsError, load_settings
 from case_store import migrate
@@ -204,6 +205,7 @@ main.add_command(nlu)
 main.add_command(city)
 main.add_command(geocode)
 main.add_command(telegram)
+main.add_command(staff)
 
 if __name__ == "__main__":
     main()

@@ -53,15 +53,17 @@ class Notifier:
         photo_url = f"{self._public_base_url}/media/{photo}" if photo else None
         return self._queue(session, case, replies, photo_url)
 
-    def do_notify_reply(self, session: Session, case: Case, text: str) -> int:
+    def do_notify_reply(self, session: Session, case: Case, text: str, *, author: str) -> int:
         """Queues a staff member's public reply (as written; translation comes later)."""
         reply = Reply(
             "notification.staff_reply",
             {"team": case.department or "", "case_id": str(case.public_id), "text": text},
         )
-        return self._queue(session, case, (reply,), None)
+        return self._queue(session, case, (reply,), None, author=author)
 
-    def _queue(self, session: Session, case: Case, replies: Sequence[Reply], photo_url: str | None) -> int:
+    def _queue(
+        self, session: Session, case: Case, replies: Sequence[Reply], photo_url: str | None, *, author: str = AUTHOR
+    ) -> int:
         recipients = _recipients(session, case.id)
         texts: dict[str, str] = {}  # one rendering per language, however many subscribers
         messages = []
@@ -75,7 +77,7 @@ class Notifier:
                     identity_id=recipient.identity_id,
                     direction=Direction.OUTBOUND,
                     channel=recipient.channel,
-                    author=AUTHOR,
+                    author=author,
                     text=texts[recipient.language],
                     language=recipient.language,
                     delivery_status=_initial_status(recipient),

@@ -291,6 +291,40 @@ class Subscription(Timestamped, Base):
     muted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class StaffRole(StrEnum):
+    AGENT = "agent"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+class StaffUser(Timestamped, Base):
+    """A city employee who works cases; the password is kept only as a slow hash."""
+
+    __tablename__ = "staff_users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(320), unique=True)
+    name: Mapped[str | None] = mapped_column(sa.String(200))
+    role: Mapped[StaffRole] = mapped_column(_enum(StaffRole, 16))
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class StaffToken(Timestamped, Base):
+    """A bearer token for the staff API; only its SHA-256 is kept."""
+
+    __tablename__ = "staff_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("staff_users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(sa.String(16))
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[StaffUser] = relationship(lazy="joined", innerjoin=True)
+
+
 class InboxStatus(StrEnum):
     PENDING = "pending"
     DONE = "done"

@@ -540,8 +540,10 @@ def _options_of(state: ConversationState, context: Context) -> tuple[Option, ...
 def _adopt_language(state: ConversationState, heard: Heard) -> ConversationState:
     """The first real sentence sets the language; a new report in another language, with
     nothing in progress, switches to it (a family shares a phone)."""
-    if not heard.language_detected or heard.language == state.language:
+    if not heard.language_detected:
         return state
+    if heard.language == state.language:
+        return state if state.language_settled else replace(state, language_settled=True)
     between_reports = state.step is Step.IDLE and not state.draft.started
     if not state.language_settled or (between_reports and len(heard.text.split()) >= NEW_LANGUAGE_WORDS):
         return replace(state, language=heard.language, language_settled=True)
