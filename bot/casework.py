@@ -37,7 +37,7 @@ from case_store.models import (
 )
 from case_store.residents import do_set_opt_out
 from case_store.service import NewCase, check_create_case, do_attach_media, do_change_status, do_create_case
-from case_store.statuses import CLOSED_STATUSES, CaseStatus, ClosureReason
+from case_store.statuses import CLOSED_STATUSES, OPEN_STATUSES, CaseStatus, ClosureReason
 
 log = logging.getLogger(__name__)
 STATUS_CASES = 3
@@ -66,7 +66,7 @@ def do_effect(session: Session, turn: Turn, effect: Effect) -> Outcome | None:
         do_set_opt_out(turn.identity, effect.opted_out)
         return None
     if isinstance(effect, LookUpStatus):
-        return _status(session, turn, effect.case_ids)
+        return _status(session, turn, effect.asked)
     raise TypeError(f"unknown effect {effect!r}")
 
 
@@ -139,16 +139,22 @@ def _add_photos_and_thread(session: Session, turn: Turn, case: Case, photos: tup
     )
 
 
-def _status(session: Session, turn: Turn, case_ids: tuple[str, ...]) -> StatusFound:
+def _status(session: Session, turn: Turn, asked: str | None) -> StatusFound:
+    """The resident's cases — reported or subscribed to — open ones first, newest first;
+    or only the case they named, when it is one of theirs."""
     resident = turn.identity.resident_id
     subscribed = sa.select(Subscription.case_id).where(Subscription.resident_id == resident)
-    rows = session.execute(
+    query = (
         sa.select(Case, Service.name)
         .join(Service, Case.service_id == Service.id)
         .where(sa.or_(Case.reporter_id == resident, Case.id.in_(subscribed)))
-        .order_by(Case.requested_at.desc(), Case.id.desc())
-        .limit(STATUS_CASES)
-    ).all()
+    )
+    if asked:
+        query = query.where(Case.public_id == asked)
+    open_first = sa.case((Case.status.in_(list(OPEN_STATUSES)), 0), else_=1)
+    query = query.order_by(open_first, Case.requested_at.desc(), Case.id.desc()).limit(STATUS_CASES)
+    rows = session.execute(query).all()
+    notes = _last_public_notes(session, [case.id for case, _ in rows])
     return StatusFound(
         tuple(
             CaseSummary(
@@ -159,10 +165,26 @@ def _status(session: Session, turn: Turn, case_ids: tuple[str, ...]) -> StatusFo
                 status=case.status.value,
                 team=case.department or "",
                 since=case.updated_at.isoformat(),
+                due=case.expected_at.isoformat() if case.expected_at and case.status in OPEN_STATUSES else None,
+                last_note=notes.get(case.id),
             )
             for case, name in rows
-        )
+        ),
+        asked,
     )
+
+
+def _last_public_notes(session: Session, case_ids: list[int]) -> dict[int, str]:
+    if not case_ids:
+        return {}
+    events = session.scalars(
+        sa.select(CaseEvent)
+        .where(CaseEvent.case_id.in_(case_ids), CaseEvent.public.is_(True), CaseEvent.note.is_not(None))
+        # Notes people wrote, not the system's own ("Routed to Public Works").
+        .where(CaseEvent.actor.not_like("system:%"))
+        .order_by(CaseEvent.id)
+    )
+    return {event.case_id: str(event.note) for event in events}
 
 
 def do_thread_replies(session: Session, turn: Turn, case_id: str) -> None:

@@ -18,6 +18,7 @@ MAX_SUGGESTIONS = 3
 # "1 3", "1, 3 and 4": several picks from a list ("choose all that apply").
 _NUMBERS_ONLY = re.compile(r"^\s*\d{1,2}(?:\s*(?:[,;/&+]|\s|and|y|et|e|и|和|와)\s*\d{1,2})*\s*[.!]?\s*$", re.IGNORECASE)
 _NUMBER = re.compile(r"\d{1,2}")
+_CASE_NUMBER = re.compile(r"(?<!\d)311-?(\d{3,9})(?!\d)")
 # A typed answer must be this close to a button's label to count as pressing it.
 LABEL_MATCH = 88
 
@@ -48,6 +49,7 @@ def hear(
         categories=categories,
         emergency=understood.emergency.emergency,
         photos=tuple(photo.name for photo in message.photos),
+        case_number=_case_number(understood.text),
     )
     if city is None:
         return heard
@@ -72,6 +74,11 @@ def _choices(message: InboundMessage, understood: Understood, options: tuple[tup
         return ()
     found = process.extractOne(text.casefold(), list(numbered), scorer=fuzz.ratio, score_cutoff=LABEL_MATCH)
     return (numbered[found[0]],) if found else ()
+
+
+def _case_number(text: str) -> str | None:
+    found = _CASE_NUMBER.search(text)
+    return f"311-{int(found.group(1)):06d}" if found else None
 
 
 def _pinned(city: CityIndex, point: GeoPoint, precision: str) -> Place:

@@ -36,6 +36,7 @@ class SetOptOut:
 @dataclass(frozen=True, slots=True)
 class LookUpStatus:
     case_ids: tuple[str, ...]  # filed in this conversation; the runtime adds the resident's others
+    asked: str | None = None  # a case number the resident named: only it, if it is theirs
 
 
 Effect = FileCase | HandOff | AddToCase | SetOptOut | LookUpStatus
@@ -68,11 +69,14 @@ class CaseSummary:
     status: str
     team: str
     since: str  # ISO 8601
+    due: str | None = None  # ISO 8601, while the case is open
+    last_note: str | None = None  # the latest public note from the city
 
 
 @dataclass(frozen=True, slots=True)
 class StatusFound:
     cases: tuple[CaseSummary, ...]
+    asked: str | None = None
 
 
 Outcome = CaseFiled | FilingFailed | HandedOff | StatusFound

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from bot.dialogue.effects import (
     AddToCase,
     CaseFiled,
+    CaseSummary,
     Effect,
     FileCase,
     FilingFailed,
@@ -146,7 +147,7 @@ def _opt_in(state: ConversationState, heard: Heard, context: Context) -> TurnRes
 
 
 def _status(state: ConversationState, heard: Heard, context: Context) -> TurnResult:
-    return TurnResult(state, (), (LookUpStatus(state.cases),))
+    return TurnResult(state, (), (LookUpStatus(state.cases, heard.case_number),))
 
 
 _ANYWHERE: dict[Intent, Handler] = {
@@ -589,26 +590,33 @@ def _add_to_case(state: ConversationState, case_id: str, heard: Heard) -> TurnRe
 
 def _status_answer(state: ConversationState, found: StatusFound, context: Context) -> TurnResult:
     cases = found.cases[:STATUS_CASES]
-    if not cases:
-        replies: tuple[Reply, ...] = (Reply("status_answer.none"),)
+    if not cases and found.asked:
+        # Someone else's case number gets the same answer as one that does not exist.
+        replies: tuple[Reply, ...] = (Reply("status_answer.not_found", {"case_id": found.asked}),)
+    elif not cases:
+        replies = (Reply("status_answer.none"),)
     else:
-        lines = tuple(
-            Reply(
-                "status_answer.case" if case.place else "status_answer.case_no_place",
-                {
-                    "case_id": case.case_id,
-                    "category": Text(f"category.{case.category}.name", fallback=case.category_name),
-                    "place": case.place or "",
-                    "status": Text(f"status.{case.status}", {"team": case.team}),
-                    "date": Day(case.since),
-                },
-            )
-            for case in cases
-        )
-        replies = (Reply("status_answer.intro", {"count": len(cases)}), *lines)
+        replies = (Reply("status_answer.intro", {"count": len(cases)}), *(r for c in cases for r in _case_lines(c)))
     if state.step is not Step.IDLE:
         return _with_prompt(state, context, *replies)
     return TurnResult(state, replies)
+
+
+def _case_lines(case: CaseSummary) -> tuple[Reply, ...]:
+    params: dict[str, Param] = {
+        "case_id": case.case_id,
+        "category": Text(f"category.{case.category}.name", fallback=case.category_name),
+        "place": case.place or "",
+        "status": Text(f"status.{case.status}", {"team": case.team}),
+        "date": Day(case.since),
+    }
+    if case.due and case.place:
+        line = Reply("status_answer.case_due", {**params, "due": Day(case.due)})
+    else:
+        line = Reply("status_answer.case" if case.place else "status_answer.case_no_place", params)
+    if case.last_note:
+        return (line, Reply("status_answer.latest_note", {"case_id": case.case_id, "note": case.last_note}))
+    return (line,)
 
 
 def _picked(state: ConversationState, heard: Heard) -> str | None:

@@ -63,6 +63,7 @@ class Heard:
     place_suggestions: tuple[Place, ...] = ()  # streets it may have meant
     photos: tuple[str, ...] = ()  # stored photo names
     photo_place: Place | None = None  # the GPS position saved in a photo
+    case_number: str | None = None  # "311-000123" when the message names one
 
     @property
     def has_report_content(self) -> bool:

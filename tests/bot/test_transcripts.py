@@ -174,7 +174,7 @@ def test_status_question_lists_the_residents_own_cases(resident: Resident, servi
     resident.hears("pothole at 1450 Oak St")
     resident.hears("no")
     resident.hears("yes")
-    assert resident.hears("any update on my report?") == ["status_answer.intro", "status_answer.case"]
+    assert resident.hears("any update on my report?") == ["status_answer.intro", "status_answer.case_due"]
     assert "311-000001" in resident.last.replies[1].text
     stranger = Resident(resident.runtime, sender="another-session-123456")
     assert stranger.hears("status of my request") == ["status_answer.none"]
@@ -219,3 +219,31 @@ def test_each_language_end_to_end(
     [case] = cases(services)
     assert case.service.code == "pothole" and case.address == "1450 Oak St"
     assert case.description_language == language
+
+
+def test_status_by_case_number_only_for_the_residents_own_case(resident: Resident, services: AppServices) -> None:
+    for text in ("pothole at 1450 Oak St", "no", "yes"):
+        resident.hears(text)
+    assert resident.hears("status 311-000001") == ["status_answer.intro", "status_answer.case_due"]
+    assert "Expected by" in resident.last.replies[1].text
+    stranger = Resident(resident.runtime, sender="another-session-654321")
+    not_theirs = stranger.hears("status 311-000001")
+    unknown = stranger.hears("status 311-000999")
+    assert not_theirs == unknown == ["status_answer.not_found"]
+    assert "311-000001" in stranger.history[-2].replies[0].text
+
+
+def test_status_shows_the_latest_public_note(resident: Resident, services: AppServices) -> None:
+    from bot.app import build_notifier
+    from bot.staff_actions import change_status, find_case
+    from case_store.statuses import CaseStatus
+
+    for text in ("graffiti at 230 Elm St", "no", "yes"):
+        resident.hears(text)
+    with services.sessions.begin() as session:
+        case = find_case(session, "311-000001")
+        change_status(
+            session, build_notifier(services.settings), case, CaseStatus.IN_QUEUE, actor="x", note="Crew booked"
+        )
+    keys = resident.hears("any update on my report?")
+    assert keys[-1] == "status_answer.latest_note" and "Crew booked" in resident.last.replies[-1].text
