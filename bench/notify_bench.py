@@ -73,7 +73,7 @@ def main() -> None:
     migrate.upgrade(services.engine)
     services.redis.flushdb()
     services = replace(services, understanding=lambda: None)  # type: ignore[arg-type,return-value]
-    notifier = build_notifier(settings)
+    notifier = build_notifier(services)
     with services.sessions.begin() as session:
         do_load_catalog(session, read_default_catalog())
 

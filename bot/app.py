@@ -35,6 +35,7 @@ from channels.base import ChannelAdapter
 from channels.webchat.sessions import WebchatSessions
 from channels.webchat.views import webchat_blueprint
 from locales import DEFAULT_LANGUAGE, SUPPORTED, catalogs
+from nlu.translate import Translator, translation_dir
 from nlu.understand import Understanding
 
 MAX_UPLOAD_BYTES = 30 * 1024 * 1024
@@ -51,6 +52,8 @@ class AppServices:
     media: MediaStore
     # The understanding models, loaded when the first message needs them.
     understanding: Callable[[], Understanding]
+    # Machine translation of free text; models load on first use, a missing one is not an error.
+    translator: Translator
 
 
 def build_services(settings: Settings) -> AppServices:
@@ -63,6 +66,7 @@ def build_services(settings: Settings) -> AppServices:
         redis=connect_redis(settings),
         media=MediaStore(settings.media_dir),
         understanding=LazyUnderstanding(lambda: Understanding.load_or_train(settings.models_dir)),
+        translator=Translator(translation_dir(settings.data_dir)),
     )
 
 
@@ -95,7 +99,7 @@ def create_app(settings: Settings | None = None, services: AppServices | None = 
     )
     app.register_blueprint(media_blueprint(services.media))
     app.register_blueprint(_webchat(services))
-    app.register_blueprint(staff_api_blueprint(services.sessions, build_notifier(settings)))
+    app.register_blueprint(staff_api_blueprint(services.sessions, build_notifier(services), services.translator))
     _register_provider_webhooks(app, services)
 
     @app.get("/")
@@ -146,8 +150,9 @@ def build_runtime(services: AppServices) -> Runtime:
     )
 
 
-def build_notifier(settings: Settings) -> Notifier:
-    return Notifier(Renderer(catalogs(), settings.city_timezone), settings.public_base_url)
+def build_notifier(services: AppServices) -> Notifier:
+    settings = services.settings
+    return Notifier(Renderer(catalogs(), settings.city_timezone), settings.public_base_url, services.translator)
 
 
 def build_adapters(settings: Settings) -> dict[str, ChannelAdapter]:

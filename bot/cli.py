@@ -18,6 +18,7 @@ from bot.cli_city import city, geocode
 from bot.cli_nlu import nlu
 from bot.cli_staff import staff
 from bot.cli_telegram import telegram
+from bot.cli_translate import translate
 from bot.settings import Settings, SettingsError, load_settings
 from case_store import migrate
 from case_store.apikeys import do_create_api_key, do_revoke_api_key, list_api_keys
@@ -206,6 +207,7 @@ main.add_command(city)
 main.add_command(geocode)
 main.add_command(telegram)
 main.add_command(staff)
+main.add_command(translate)
 
 if __name__ == "__main__":
     main()

@@ -3,7 +3,7 @@ channel they used — queued in the transaction of the change itself."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -26,8 +26,10 @@ from case_store.models import (
 )
 from case_store.statuses import CLOSED_STATUSES, CaseStatus, ClosureReason
 from locales.languages import supported
+from nlu.translate import Translator
 
 AUTHOR = "system:notify"
+STAFF_LANGUAGE = "en"  # the language staff write in; residents' replies are translated to it
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,9 +41,10 @@ class Recipient:
 
 
 class Notifier:
-    def __init__(self, renderer: Renderer, public_base_url: str) -> None:
+    def __init__(self, renderer: Renderer, public_base_url: str, translator: Translator | None = None) -> None:
         self._renderer = renderer
         self._public_base_url = public_base_url
+        self._translator = translator
 
     def do_notify_status(self, session: Session, case: Case, event: CaseEvent, *, photo: str | None = None) -> int:
         """Queues the news of ``event`` for every subscriber who has not muted the case;
@@ -51,26 +54,46 @@ class Notifier:
         """
         replies = _status_replies(case, event)
         photo_url = f"{self._public_base_url}/media/{photo}" if photo else None
-        return self._queue(session, case, replies, photo_url)
+        return self._queue(session, case, lambda _: (replies, {}), photo_url)
 
-    def do_notify_reply(self, session: Session, case: Case, text: str, *, author: str) -> int:
-        """Queues a staff member's public reply (as written; translation comes later)."""
-        reply = Reply(
-            "notification.staff_reply",
-            {"team": case.department or "", "case_id": str(case.public_id), "text": text},
-        )
-        return self._queue(session, case, (reply,), None, author=author)
+    def do_notify_reply(
+        self, session: Session, case: Case, text: str, *, author: str, language: str = STAFF_LANGUAGE
+    ) -> int:
+        """Queues a staff member's public reply, machine-translated into each resident's
+        language when a model is installed (otherwise sent as written and marked so)."""
+
+        def reply_in(target: str) -> tuple[Reply, dict[str, object]]:
+            words = text
+            marks: dict[str, object] = {"original": text, "original_language": language}
+            if self._translator is not None and target != language:
+                result = self._translator.translate(text, language, target)
+                words = result.text
+                marks["translated"] = result.translated
+            params: dict[str, Param] = {"team": case.department or "", "case_id": str(case.public_id), "text": words}
+            return Reply("notification.staff_reply", params), marks
+
+        return self._queue(session, case, reply_in, None, author=author)
 
     def _queue(
-        self, session: Session, case: Case, replies: Sequence[Reply], photo_url: str | None, *, author: str = AUTHOR
+        self,
+        session: Session,
+        case: Case,
+        replies_in: Callable[[str], tuple[Reply | tuple[Reply, ...], dict[str, object]]],
+        photo_url: str | None,
+        *,
+        author: str = AUTHOR,
     ) -> int:
         recipients = _recipients(session, case.id)
-        texts: dict[str, str] = {}  # one rendering per language, however many subscribers
+        # One rendering (and translation) per language, however many subscribers.
+        texts: dict[str, tuple[str, str, dict[str, object]]] = {}
         messages = []
         for recipient in recipients:
             if recipient.language not in texts:
-                rendered = [self._renderer.reply(reply, recipient.language).text for reply in replies]
-                texts[recipient.language] = "\n".join(rendered)
+                replies, marks = replies_in(recipient.language)
+                replies = replies if isinstance(replies, tuple) else (replies,)
+                rendered = "\n".join(self._renderer.reply(reply, recipient.language).text for reply in replies)
+                texts[recipient.language] = (rendered, replies[0].key, marks)
+            text, key, marks = texts[recipient.language]
             messages.append(
                 Message(
                     case_id=case.id,
@@ -78,11 +101,11 @@ class Notifier:
                     direction=Direction.OUTBOUND,
                     channel=recipient.channel,
                     author=author,
-                    text=texts[recipient.language],
+                    text=text,
                     language=recipient.language,
                     delivery_status=_initial_status(recipient),
                     delivery_error="the resident opted out" if recipient.opted_out else None,
-                    extras={"key": replies[0].key, **({"photo_url": photo_url} if photo_url else {})},
+                    extras={"key": key, **marks, **({"photo_url": photo_url} if photo_url else {})},
                 )
             )
         session.add_all(messages)

@@ -10,12 +10,13 @@ from flask import Blueprint, Response, g, jsonify, request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.notify import Notifier
+from bot.notify import STAFF_LANGUAGE, Notifier
 from bot.staff_actions import change_status, find_case
 from case_store.errors import CaseValidationError, NotFoundError, TransitionError
-from case_store.models import Case, CaseEvent, EventKind, Message, Service
+from case_store.models import Case, CaseEvent, Direction, EventKind, Message, Service
 from case_store.staff import user_for_token
 from case_store.statuses import CaseStatus, ClosureReason
+from nlu.translate import Translator
 
 PAGE_SIZE = 50
 MAX_TEXT = 5000
@@ -34,7 +35,7 @@ class StatusBody(BaseModel):
     note: str | None = Field(default=None, max_length=MAX_TEXT)
 
 
-def staff_api_blueprint(sessions: sessionmaker[Session], notifier: Notifier) -> Blueprint:
+def staff_api_blueprint(sessions: sessionmaker[Session], notifier: Notifier, translator: Translator) -> Blueprint:
     bp = Blueprint("staff_api", __name__, url_prefix="/api/v1")
 
     @bp.before_request
@@ -72,11 +73,12 @@ def staff_api_blueprint(sessions: sessionmaker[Session], notifier: Notifier) -> 
 
     @bp.get("/cases/<case_id>")
     def read_case(case_id: str) -> tuple[Response, int]:
-        with sessions() as session:
+        with sessions.begin() as session:
             try:
                 case = find_case(session, case_id)
             except NotFoundError as error:
                 return _error(404, str(error))
+            do_translate_thread(session, case, translator)
             return jsonify(case=_case(case), events=_events(session, case), thread=_thread(session, case)), 200
 
     @bp.post("/cases/<case_id>/replies")
@@ -118,6 +120,24 @@ def staff_api_blueprint(sessions: sessionmaker[Session], notifier: Notifier) -> 
             return jsonify(case=_case(case)), 200
 
     return bp
+
+
+def do_translate_thread(session: Session, case: Case, translator: Translator, language: str = STAFF_LANGUAGE) -> None:
+    """Gives each inbound message of the thread its translation for staff, once; the
+    original is always kept. Without a model the message simply stays untranslated."""
+    pending = session.scalars(
+        sa.select(Message).where(
+            Message.case_id == case.id,
+            Message.direction == Direction.INBOUND,
+            Message.translation.is_(None),
+            Message.language.is_not(None),
+            Message.language != language,
+        )
+    )
+    for message in pending:
+        result = translator.translate(message.text or "", message.language or "", language)
+        if result.translated:
+            message.translation, message.translation_language = result.text, language
 
 
 def _body(model: type[BaseModel]) -> Any:

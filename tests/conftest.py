@@ -26,6 +26,7 @@ from case_store.catalog import read_default_catalog
 from case_store.catalog.load import do_load_catalog
 from case_store.db import Base, make_engine, make_session_factory
 from case_store.media import MediaStore
+from nlu.translate import Translator
 from nlu.understand import Understanding
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -112,6 +113,7 @@ def services(settings: Settings, engine: Engine, understanding: Understanding) -
         redis=client,
         media=MediaStore(settings.media_dir),
         understanding=lambda: understanding,
+        translator=Translator(settings.data_dir / "translation"),
     )
     _empty_tables(engine)
     client.close()

@@ -45,7 +45,7 @@ def test_spanish_sms_resident_hears_the_resolution_in_spanish_with_the_photo(ser
         case = find_case(session, "311-000001")
         change_status(
             session,
-            build_notifier(services.settings),
+            build_notifier(services),
             case,
             CaseStatus.RESOLVED,
             actor="crew-12",
@@ -70,7 +70,7 @@ def test_no_problem_found_invites_a_reply_that_reopens_the_case(services: AppSer
         case = find_case(session, "311-000001")
         change_status(
             session,
-            build_notifier(services.settings),
+            build_notifier(services),
             case,
             CaseStatus.CLOSED,
             actor="crew-3",
@@ -95,7 +95,7 @@ def test_muted_and_opted_out_subscribers_get_nothing(services: AppServices) -> N
     sent = len(adapter.sent)
     with services.sessions.begin() as session:
         change_status(
-            session, build_notifier(services.settings), find_case(session, "311-000001"), CaseStatus.IN_QUEUE, actor="x"
+            session, build_notifier(services), find_case(session, "311-000001"), CaseStatus.IN_QUEUE, actor="x"
         )
     worker.deliver_outbox()
     assert len(adapter.sent) == sent

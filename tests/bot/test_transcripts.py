@@ -243,7 +243,7 @@ def test_status_shows_the_latest_public_note(resident: Resident, services: AppSe
     with services.sessions.begin() as session:
         case = find_case(session, "311-000001")
         change_status(
-            session, build_notifier(services.settings), case, CaseStatus.IN_QUEUE, actor="x", note="Crew booked"
+            session, build_notifier(services), case, CaseStatus.IN_QUEUE, actor="x", note="Crew booked"
         )
     keys = resident.hears("any update on my report?")
     assert keys[-1] == "status_answer.latest_note" and "Crew booked" in resident.last.replies[-1].text
