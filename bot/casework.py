@@ -18,11 +18,13 @@ from bot.dialogue.effects import (
     HandedOff,
     HandOff,
     LookUpStatus,
+    MuteCase,
     Outcome,
     SetOptOut,
     StatusFound,
 )
 from bot.dialogue.state import Draft
+from case_store.db import utcnow
 from case_store.errors import CaseValidationError, NotFoundError
 from case_store.models import (
     Case,
@@ -64,6 +66,9 @@ def do_effect(session: Session, turn: Turn, effect: Effect) -> Outcome | None:
         return None
     if isinstance(effect, SetOptOut):
         do_set_opt_out(turn.identity, effect.opted_out)
+        return None
+    if isinstance(effect, MuteCase):
+        _mute(session, turn, effect.case_id)
         return None
     if isinstance(effect, LookUpStatus):
         return _status(session, turn, effect.asked)
@@ -136,6 +141,15 @@ def _add_photos_and_thread(session: Session, turn: Turn, case: Case, photos: tup
         sa.update(Message)
         .where(Message.identity_id == turn.identity.id, Message.case_id.is_(None))
         .values(case_id=case.id)
+    )
+
+
+def _mute(session: Session, turn: Turn, case_id: str) -> None:
+    mine = sa.select(Case.id).where(Case.public_id == case_id)
+    session.execute(
+        sa.update(Subscription)
+        .where(Subscription.resident_id == turn.identity.resident_id, Subscription.case_id.in_(mine))
+        .values(muted_at=utcnow())
     )
 
 

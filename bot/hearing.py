@@ -18,6 +18,12 @@ MAX_SUGGESTIONS = 3
 # "1 3", "1, 3 and 4": several picks from a list ("choose all that apply").
 _NUMBERS_ONLY = re.compile(r"^\s*\d{1,2}(?:\s*(?:[,;/&+]|\s|and|y|et|e|и|和|와)\s*\d{1,2})*\s*[.!]?\s*$", re.IGNORECASE)
 _NUMBER = re.compile(r"\d{1,2}")
+# "MUTE 311-000123" in the words residents use; CJK words have no spaces around them.
+_MUTE = re.compile(
+    r"(?<![a-z])(?:mute|silenciar|sourdine|silans|i-?mute|desativar avisos|"
+    r"отключить уведомления|без уведомлений|tat thong bao|tắt thông báo)(?![a-z])|静音|免打扰|알림 ?끄기|كتم",
+    re.IGNORECASE,
+)
 _CASE_NUMBER = re.compile(r"(?<!\d)311-?(\d{3,9})(?!\d)")
 # A typed answer must be this close to a button's label to count as pressing it.
 LABEL_MATCH = 88
@@ -50,6 +56,7 @@ def hear(
         emergency=understood.emergency.emergency,
         photos=tuple(photo.name for photo in message.photos),
         case_number=_case_number(understood.text),
+        mute=_MUTE.search(understood.text) is not None,
     )
     if city is None:
         return heard

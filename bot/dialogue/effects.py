@@ -34,12 +34,17 @@ class SetOptOut:
 
 
 @dataclass(frozen=True, slots=True)
+class MuteCase:
+    case_id: str  # only the resident's own subscription to it is muted
+
+
+@dataclass(frozen=True, slots=True)
 class LookUpStatus:
     case_ids: tuple[str, ...]  # filed in this conversation; the runtime adds the resident's others
     asked: str | None = None  # a case number the resident named: only it, if it is theirs
 
 
-Effect = FileCase | HandOff | AddToCase | SetOptOut | LookUpStatus
+Effect = FileCase | HandOff | AddToCase | SetOptOut | MuteCase | LookUpStatus
 
 
 @dataclass(frozen=True, slots=True)

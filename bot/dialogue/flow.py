@@ -22,6 +22,7 @@ from bot.dialogue.effects import (
     HandedOff,
     HandOff,
     LookUpStatus,
+    MuteCase,
     Outcome,
     SetOptOut,
     StatusFound,
@@ -61,6 +62,8 @@ def handle_turn(state: ConversationState, heard: Heard, context: Context) -> Tur
     if heard.emergency:
         # Never a routine case: whatever was being collected is dropped.
         return TurnResult(state.fresh(), (Reply("conversation.emergency", {"number": context.emergency_number}),))
+    if heard.mute:
+        return _mute(state, heard)
     anywhere = _ANYWHERE.get(heard.intent)
     if anywhere and not (heard.has_report_content and heard.intent in _CONTENT_FIRST):
         return anywhere(state, heard, context)
@@ -144,6 +147,14 @@ def _opt_out(state: ConversationState, heard: Heard, context: Context) -> TurnRe
 
 def _opt_in(state: ConversationState, heard: Heard, context: Context) -> TurnResult:
     return TurnResult(state, (Reply("conversation.opted_in"),), (SetOptOut(False),))
+
+
+def _mute(state: ConversationState, heard: Heard) -> TurnResult:
+    case_id = heard.case_number or (state.cases[0] if len(state.cases) == 1 else None)
+    if case_id is None:
+        return TurnResult(state, (Reply("conversation.mute_which"),))
+    # The same answer whether or not the number is theirs: nothing is revealed.
+    return TurnResult(state, (Reply("conversation.muted", {"case_id": case_id}),), (MuteCase(case_id),))
 
 
 def _status(state: ConversationState, heard: Heard, context: Context) -> TurnResult:

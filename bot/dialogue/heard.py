@@ -64,6 +64,7 @@ class Heard:
     photos: tuple[str, ...] = ()  # stored photo names
     photo_place: Place | None = None  # the GPS position saved in a photo
     case_number: str | None = None  # "311-000123" when the message names one
+    mute: bool = False  # "MUTE 311-000123": no more updates about that report
 
     @property
     def has_report_content(self) -> bool:

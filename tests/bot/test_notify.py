@@ -104,3 +104,18 @@ def test_muted_and_opted_out_subscribers_get_nothing(services: AppServices) -> N
         assert update.delivery_status is DeliveryStatus.UNDELIVERABLE
         assert session.scalar(sa.select(sa.func.count()).select_from(Subscription)) == 1
         assert session.scalar(sa.select(sa.func.count()).select_from(OutboxItem)) >= 1
+
+
+def test_muting_one_report_stops_its_updates_only(services: AppServices) -> None:
+    resident = Resident(build_runtime(services))
+    for text in ("pothole at 1450 Oak St", "no", "yes", "streetlight out at 230 Elm St", "no", "1", "yes"):
+        resident.hears(text)
+    assert resident.hears("MUTE 311-000001") == ["conversation.muted"]
+    assert resident.hears("mute") == ["conversation.mute_which"]  # two reports: which one?
+    notifier = build_notifier(services)
+    with services.sessions.begin() as session:
+        for case_id in ("311-000001", "311-000002"):
+            change_status(session, notifier, find_case(session, case_id), CaseStatus.IN_QUEUE, actor="crew")
+    with services.sessions() as session:
+        updates = session.scalars(sa.select(Message.case_id).where(Message.author == "system:notify")).all()
+        assert updates == [find_case(session, "311-000002").id]
