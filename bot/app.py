@@ -37,6 +37,7 @@ from channels.webchat.views import webchat_blueprint
 from locales import DEFAULT_LANGUAGE, SUPPORTED, catalogs
 from nlu.translate import Translator, translation_dir
 from nlu.understand import Understanding
+from staff import staff_blueprint
 
 MAX_UPLOAD_BYTES = 30 * 1024 * 1024
 
@@ -100,6 +101,18 @@ def create_app(settings: Settings | None = None, services: AppServices | None = 
     app.register_blueprint(media_blueprint(services.media))
     app.register_blueprint(_webchat(services))
     app.register_blueprint(staff_api_blueprint(services.sessions, build_notifier(services), services.translator))
+    app.register_blueprint(
+        staff_blueprint(
+            services.sessions,
+            services.redis,
+            services.media,
+            build_notifier(services),
+            services.translator,
+            public_base_url=settings.public_base_url,
+            timezone=settings.city_timezone,
+            login_attempts=settings.staff_login_attempts,
+        )
+    )
     _register_provider_webhooks(app, services)
 
     @app.get("/")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
+from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -209,3 +210,39 @@ def do_thread_replies(session: Session, turn: Turn, case_id: str) -> None:
         .where(Message.identity_id == turn.identity.id, Message.case_id.is_(None))
         .values(case_id=case_pk)
     )
+
+
+RECENT_DAYS = 30
+
+
+def recent_cases(session: Session, resident_id: int, limit: int = 3) -> tuple[str, ...]:
+    """The resident's reports of the last month, oldest first (the engine's order)."""
+    since = utcnow() - timedelta(days=RECENT_DAYS)
+    ids = session.scalars(
+        sa.select(Case.public_id)
+        .where(Case.reporter_id == resident_id, Case.requested_at >= since)
+        .order_by(Case.requested_at.desc(), Case.id.desc())
+        .limit(limit)
+    ).all()
+    return tuple(str(public_id) for public_id in reversed(ids))
+
+
+REPLY_WINDOW_DAYS = 14
+
+
+def awaiting_reply(session: Session, resident_id: int) -> str | None:
+    """The resident's report closed as "no problem found" in the last two weeks, if any:
+    its notification invited them to reply."""
+    since = utcnow() - timedelta(days=REPLY_WINDOW_DAYS)
+    found = session.scalar(
+        sa.select(Case.public_id)
+        .where(
+            Case.reporter_id == resident_id,
+            Case.closure_reason == ClosureReason.NO_PROBLEM_FOUND,
+            Case.status == CaseStatus.CLOSED,
+            Case.closed_at >= since,
+        )
+        .order_by(Case.closed_at.desc())
+        .limit(1)
+    )
+    return str(found) if found else None

@@ -6,13 +6,13 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.casework import Turn, do_effect, do_thread_replies
+from bot.casework import Turn, awaiting_reply, do_effect, do_thread_replies, recent_cases
 from bot.conversations import ConversationStore, Stored
 from bot.dialogue import Context, ConversationState, Heard, Question, ServiceInfo, handle_outcome, handle_turn
 from bot.dialogue.effects import CaseFiled, SetOptOut
@@ -131,7 +131,13 @@ class Runtime:
                 heard = hear(message, understood, city, stored.options)
                 session.add(_inbound_row(message, turn, heard.language))
                 session.flush()
-                state, replies, case_id, opted_out = self._engine(session, turn, stored.state, heard, context)
+                heard = replace(heard, awaiting_reply=awaiting_reply(session, turn.identity.resident_id))
+                state = stored.state
+                if not state.cases:
+                    # A conversation that expired still knows the resident's recent reports, so
+                    # "it's still there" after a "no problem found" finds its case.
+                    state = replace(state, cases=recent_cases(session, turn.identity.resident_id))
+                state, replies, case_id, opted_out = self._engine(session, turn, state, heard, context)
 
             if state.language_settled:
                 # Status updates later reach the resident in the language of the conversation.

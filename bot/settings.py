@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     # Sites allowed to frame the chat (the widget), as a CSP frame-ancestors list.
     webchat_embed_origins: str = "'self'"
 
+    # Failed staff logins allowed per email and address in 15 minutes.
+    staff_login_attempts: Annotated[int, Field(ge=1, le=1000)] = 10
+
     # Twilio (SMS, MMS, WhatsApp); the channel is off without an account and a token.
     twilio_account_sid: str | None = None
     twilio_auth_token: str | None = None

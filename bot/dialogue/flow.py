@@ -181,6 +181,9 @@ _CONTENT_FIRST = frozenset({Intent.GREETING, Intent.THANKS, Intent.HELP})
 
 
 def _idle(state: ConversationState, heard: Heard, context: Context) -> TurnResult:
+    if heard.awaiting_reply and (heard.text.strip() or heard.photos) and not _new_report(heard):
+        # The crew found nothing and asked: a photo or a word back reopens that report.
+        return _add_to_case(state, heard.awaiting_reply, heard)
     if heard.intent is Intent.ADD_INFO and state.cases and (heard.text or heard.photos) and not _new_report(heard):
         # "It's still there", "also the sign is down": more about the last report.
         return _add_to_case(state, state.cases[-1], heard)

@@ -65,6 +65,8 @@ class Heard:
     photo_place: Place | None = None  # the GPS position saved in a photo
     case_number: str | None = None  # "311-000123" when the message names one
     mute: bool = False  # "MUTE 311-000123": no more updates about that report
+    # A report the city closed as "no problem found" and invited a reply to.
+    awaiting_reply: str | None = None
 
     @property
     def has_report_content(self) -> bool:

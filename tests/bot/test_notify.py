@@ -119,3 +119,22 @@ def test_muting_one_report_stops_its_updates_only(services: AppServices) -> None
     with services.sessions() as session:
         updates = session.scalars(sa.select(Message.case_id).where(Message.author == "system:notify")).all()
         assert updates == [find_case(session, "311-000002").id]
+
+
+def test_a_reply_days_later_still_reopens_the_case(services: AppServices) -> None:
+    resident = Resident(build_runtime(services))
+    for text in ("pothole at 1450 Oak St", "no", "yes"):
+        resident.hears(text)
+    with services.sessions.begin() as session:
+        change_status(
+            session,
+            build_notifier(services),
+            find_case(session, "311-000001"),
+            CaseStatus.CLOSED,
+            actor="crew",
+            closure_reason=ClosureReason.NO_PROBLEM_FOUND,
+        )
+    services.redis.delete(f"conv:web:{resident.sender}")  # what a quiet day does
+    assert resident.hears("it is still there, even bigger now") == ["conversation.added_to_case"]
+    with services.sessions() as session:
+        assert find_case(session, "311-000001").status is CaseStatus.REOPENED
