@@ -160,6 +160,7 @@ def build_runtime(services: AppServices) -> Runtime:
         Renderer(catalogs(), settings.city_timezone),
         emergency_number=settings.emergency_number,
         city_name=settings.city_name,
+        secret_key=settings.secret_key,
     )
 
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from bot.case_codes import code_matches
 from bot.dialogue.effects import (
     AddToCase,
     CaseFiled,
@@ -55,6 +56,7 @@ class Turn:
     identity: ChannelIdentity
     channel: Channel
     place_fallback: str  # the address of a case handed to staff before a place was given
+    secret_key: str = ""  # checks the codes residents quote from another device
 
 
 def do_effect(session: Session, turn: Turn, effect: Effect) -> Outcome | None:
@@ -72,7 +74,7 @@ def do_effect(session: Session, turn: Turn, effect: Effect) -> Outcome | None:
         _mute(session, turn, effect.case_id)
         return None
     if isinstance(effect, LookUpStatus):
-        return _status(session, turn, effect.asked)
+        return _status(session, turn, effect.asked, effect.code)
     raise TypeError(f"unknown effect {effect!r}")
 
 
@@ -154,16 +156,15 @@ def _mute(session: Session, turn: Turn, case_id: str) -> None:
     )
 
 
-def _status(session: Session, turn: Turn, asked: str | None) -> StatusFound:
+def _status(session: Session, turn: Turn, asked: str | None, code: str | None = None) -> StatusFound:
     """The resident's cases — reported or subscribed to — open ones first, newest first;
-    or only the case they named, when it is one of theirs."""
+    or only the case they named, when it is one of theirs or they quote its check code."""
     resident = turn.identity.resident_id
     subscribed = sa.select(Subscription.case_id).where(Subscription.resident_id == resident)
-    query = (
-        sa.select(Case, Service.name)
-        .join(Service, Case.service_id == Service.id)
-        .where(sa.or_(Case.reporter_id == resident, Case.id.in_(subscribed)))
-    )
+    query = sa.select(Case, Service.name).join(Service, Case.service_id == Service.id)
+    proven = bool(asked and code and turn.secret_key and code_matches(turn.secret_key, asked, code))
+    if not proven:
+        query = query.where(sa.or_(Case.reporter_id == resident, Case.id.in_(subscribed)))
     if asked:
         query = query.where(Case.public_id == asked)
     open_first = sa.case((Case.status.in_(list(OPEN_STATUSES)), 0), else_=1)

@@ -25,6 +25,7 @@ _MUTE = re.compile(
     re.IGNORECASE,
 )
 _CASE_NUMBER = re.compile(r"(?<!\d)311-?(\d{3,9})(?!\d)")
+_CASE_CODE = re.compile(r"(?<!\d)311-?\d{3,9}\W+([A-Za-z2-7]{6})(?![A-Za-z0-9])")
 # A typed answer must be this close to a button's label to count as pressing it.
 LABEL_MATCH = 88
 
@@ -56,6 +57,7 @@ def hear(
         emergency=understood.emergency.emergency,
         photos=tuple(photo.name for photo in message.photos),
         case_number=_case_number(understood.text),
+        case_code=(code.group(1).upper() if (code := _CASE_CODE.search(understood.text)) else None),
         mute=_MUTE.search(understood.text) is not None,
     )
     if city is None:

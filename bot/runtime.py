@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.case_codes import case_code
 from bot.casework import Turn, awaiting_reply, do_effect, do_thread_replies, recent_cases
 from bot.conversations import ConversationStore, Stored
 from bot.dialogue import Context, ConversationState, Heard, Question, ServiceInfo, handle_outcome, handle_turn
@@ -83,6 +84,7 @@ class Runtime:
         *,
         emergency_number: str,
         city_name: str,
+        secret_key: str = "",
     ) -> None:
         self._sessions = sessions
         self._conversations = conversations
@@ -90,6 +92,7 @@ class Runtime:
         self._renderer = renderer
         self._emergency_number = emergency_number
         self._city_name = city_name
+        self._secret_key = secret_key
         self._context: tuple[float, Context] | None = None
 
     def handle(self, message: InboundMessage, *, inline: bool = True, unsupported: bool = False) -> TurnOutput:
@@ -122,6 +125,7 @@ class Runtime:
                 identity=_identity(session, message),
                 channel=Channel(message.channel),
                 place_fallback=self._city_name,
+                secret_key=self._secret_key,
             )
             if understood is None:
                 session.add(_inbound_row(message, turn, state.language))
@@ -139,6 +143,10 @@ class Runtime:
                     state = replace(state, cases=recent_cases(session, turn.identity.resident_id))
                 state, replies, case_id, opted_out = self._engine(session, turn, state, heard, context)
 
+            if case_id and message.channel == "web" and self._secret_key:
+                # A browser's session is its only identity: a code lets another device ask.
+                code = case_code(self._secret_key, case_id)
+                replies = [*replies, Reply("conversation.case_code", {"case_id": case_id, "code": code})]
             if state.language_settled:
                 # Status updates later reach the resident in the language of the conversation.
                 turn.identity.resident.preferred_language = state.language

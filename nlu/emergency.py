@@ -102,13 +102,19 @@ def matches_emergency_phrase(text: str, language: str = "") -> bool:
     return False
 
 
-def detect_emergency(text: str, model: TextClassifier, language: str = "") -> EmergencyGuess:
+def detect_emergency(text: str, model: TextClassifier | None, language: str = "") -> EmergencyGuess:
+    """Lexicon phrases, then the model (when given) for what the phrases do not decide."""
     if not text.strip() or is_routine_context(text):
         return EmergencyGuess(False, 0.0)
     if matches_emergency_phrase(text, language):
         return EmergencyGuess(True, 1.0)
     lexicon, folded = _lexicon(), fold(text)
-    if len(text.strip()) < MODEL_MIN_CHARS or lexicon.reassurance.search(folded) or lexicon.exclusions.search(folded):
+    if (
+        model is None
+        or len(text.strip()) < MODEL_MIN_CHARS
+        or lexicon.reassurance.search(folded)
+        or lexicon.exclusions.search(folded)
+    ):
         # A word or two ("no", "ok") is too little for the model, which once heard an
         # emergency in "no"; "no one was hurt" is not one either, nor a message whose
         # only alarming words are a known harmless phrase ("fire hydrant", "smoke

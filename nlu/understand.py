@@ -18,6 +18,8 @@ from nlu.training import is_trained, model_dir, train_all
 
 log = logging.getLogger(__name__)
 ALTERNATIVES = 3
+RULE_CONFIDENCE = 0.95
+_NOT_REPORTS = frozenset({Intent.STATUS, Intent.CHOICE, Intent.OPT_OUT, Intent.OPT_IN, Intent.CHANGE_LANGUAGE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,13 +75,17 @@ class Understanding:
                 text, language, None, 0.0, (), IntentGuess(Intent.REPORT, 0.0), EmergencyGuess(False, 0.0), None
             )
         category = self._category.predict(text)
+        intent = classify_intent(text, self._intent)
+        # A message the rules read for sure as something else ("status 311-000123 K7Q2XM",
+        # "2", "STOP") is not left to the emergency model; its phrases still count.
+        routine = intent.confidence >= RULE_CONFIDENCE and intent.intent in _NOT_REPORTS
         return Understood(
             text=text,
             language=language,
             category=category.label,
             category_confidence=category.confidence,
             alternatives=category.ranked[1 : 1 + ALTERNATIVES],
-            intent=classify_intent(text, self._intent),
-            emergency=detect_emergency(text, self._emergency, language.code),
+            intent=intent,
+            emergency=detect_emergency(text, None if routine else self._emergency, language.code),
             location=find_location(text),
         )

@@ -42,6 +42,7 @@ class MuteCase:
 class LookUpStatus:
     case_ids: tuple[str, ...]  # filed in this conversation; the runtime adds the resident's others
     asked: str | None = None  # a case number the resident named: only it, if it is theirs
+    code: str | None = None  # or if this check code proves they were given it
 
 
 Effect = FileCase | HandOff | AddToCase | SetOptOut | MuteCase | LookUpStatus

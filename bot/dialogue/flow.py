@@ -158,7 +158,7 @@ def _mute(state: ConversationState, heard: Heard) -> TurnResult:
 
 
 def _status(state: ConversationState, heard: Heard, context: Context) -> TurnResult:
-    return TurnResult(state, (), (LookUpStatus(state.cases, heard.case_number),))
+    return TurnResult(state, (), (LookUpStatus(state.cases, heard.case_number, heard.case_code),))
 
 
 _ANYWHERE: dict[Intent, Handler] = {

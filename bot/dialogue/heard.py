@@ -64,6 +64,7 @@ class Heard:
     photos: tuple[str, ...] = ()  # stored photo names
     photo_place: Place | None = None  # the GPS position saved in a photo
     case_number: str | None = None  # "311-000123" when the message names one
+    case_code: str | None = None  # the check code written after it, from another device
     mute: bool = False  # "MUTE 311-000123": no more updates about that report
     # A report the city closed as "no problem found" and invited a reply to.
     awaiting_reply: str | None = None

@@ -53,6 +53,7 @@ def test_every_message_renders_without_leftover_placeholders(language: str) -> N
     sample = {"count": 3, "case_id": "311-000123", "place": "1450 Oak St", "category": "Pothole", "status": "Received"}
     sample |= {"team": "Public Works", "due": "Friday", "date": "Monday", "number": "911", "limit": 10}
     sample |= {"reason": "The problem was fixed.", "note": "Patched today.", "text": "We will come on Monday."}
+    sample |= {"code": "K7Q2XM"}
     for key in ENGLISH:
         text = catalogs().render(key, language, **sample)
         assert text.strip(), key

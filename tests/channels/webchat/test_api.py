@@ -44,7 +44,7 @@ def test_report_with_photo_by_form_then_confirm(client: FlaskClient, session_id:
     assert "311-000001" in body["replies"][0]["text"]
 
     history = client.get(f"/webchat/api/sessions/{session_id}/messages?after=0").json["messages"]
-    assert [m["direction"] for m in history] == ["in", "out", "in", "out"]
+    assert [m["direction"] for m in history] == ["in", "out", "in", "out", "out"]  # the last: the check code
     assert history[0]["photos"][0].startswith("/media/") and history[1]["quick_replies"]
     later = client.get(f"/webchat/api/sessions/{session_id}/messages?after={history[-1]['id']}").json["messages"]
     assert later == []
