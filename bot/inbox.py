@@ -3,19 +3,38 @@ turns by the worker (which fetches their photos first)."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.dialogue.messages import GeoPoint, InboundMessage
 from case_store.db import utcnow
 from case_store.models import Channel, InboxItem, InboxStatus
-from channels.base import MediaRef, ParsedMessage
+from channels.base import MediaRef, ParsedMessage, UnsupportedEventError
 
 MAX_ATTEMPTS = 5
+log = logging.getLogger(__name__)
+
+
+def record_webhook(sessions: sessionmaker[Session], parse: Callable[[], list[ParsedMessage]], provider: str) -> None:
+    """Records what a verified webhook carried, each message once (a provider's retry is
+    recorded once); an event the bot cannot read (a sticker, a voice note) is recorded to be
+    answered with what it can read. AnomalousPayloadError from ``parse`` propagates."""
+    unsupported = False
+    try:
+        parsed = parse()
+    except UnsupportedEventError as error:
+        log.info("%s event not acted on: %s", provider, error)
+        parsed, unsupported = ([ParsedMessage(error.reply_to)] if error.reply_to else []), True
+    with sessions.begin() as session:
+        for message in parsed:
+            if not do_record_inbound(session, message, unsupported=unsupported):
+                log.info("%s retried %s: already recorded", provider, message.message.message_id)
 
 
 def do_record_inbound(session: Session, parsed: ParsedMessage, *, unsupported: bool = False) -> bool:

@@ -13,12 +13,10 @@ import logging
 from flask import Blueprint, Response, jsonify, request
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.inbox import do_record_inbound
+from bot.inbox import record_webhook
 from channels.base import (
     AnomalousPayloadError,
     ChannelAdapter,
-    ParsedMessage,
-    UnsupportedEventError,
     WebhookRequest,
 )
 from channels.telegram.adapter import WEBHOOK_PATH
@@ -46,19 +44,10 @@ def telegram_blueprint(adapter: ChannelAdapter, sessions: sessionmaker[Session])
             url=request.url, headers=headers, json=request.get_json(silent=True), body=body
         )
         try:
-            parsed = adapter.parse(webhook_request)
+            record_webhook(sessions, lambda: adapter.parse(webhook_request), "Telegram")
         except AnomalousPayloadError as error:
             logger.warning("Telegram webhook: %s", error)
             return jsonify(error=str(error)), 400
-        except UnsupportedEventError as error:
-            logger.info("Telegram webhook: ignored %s", error)
-            if error.reply_to is not None:
-                with sessions.begin() as session:
-                    do_record_inbound(session, ParsedMessage(error.reply_to), unsupported=True)
-            return jsonify({}), 200
-        with sessions.begin() as session:
-            for message in parsed:
-                do_record_inbound(session, message)
         return _acknowledge(callback_query_id(webhook_request.json)), 200
 
     return bp

@@ -12,8 +12,8 @@ import logging
 from flask import Blueprint, Response, request
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.inbox import do_record_inbound
-from channels.base import AnomalousPayloadError, ChannelAdapter, ParsedMessage, UnsupportedEventError, WebhookRequest
+from bot.inbox import record_webhook
+from channels.base import AnomalousPayloadError, ChannelAdapter, WebhookRequest
 from channels.twilio.adapter import MESSAGES_PATH, STATUS_PATH
 from channels.twilio.parse import parse_status
 from channels.twilio.receipts import do_record_delivery
@@ -44,20 +44,10 @@ def twilio_blueprint(adapter: ChannelAdapter, sessions: sessionmaker[Session], *
         if not adapter.verify(webhook):
             return _plain("forbidden", 403)
         try:
-            parsed = adapter.parse(webhook)
+            record_webhook(sessions, lambda: adapter.parse(webhook), "Twilio")
         except AnomalousPayloadError as error:
             logger.warning("Twilio message webhook refused: %s", error)
             return _plain("bad request", 400)
-        except UnsupportedEventError as error:
-            logger.info("Twilio event not acted on: %s", error)
-            if error.reply_to is not None:
-                with sessions.begin() as session:
-                    do_record_inbound(session, ParsedMessage(error.reply_to), unsupported=True)
-            return _twiml()
-        with sessions.begin() as session:
-            for message in parsed:
-                if not do_record_inbound(session, message):
-                    logger.info("Twilio retried %s: already recorded", message.message.message_id)
         return _twiml()
 
     @bp.post(STATUS_PATH)
