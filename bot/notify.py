@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from bot.dialogue.replies import Param, Reply, Text
+from bot.outbox import new_item
 from bot.render import Renderer
 from case_store.models import (
     Case,
@@ -19,8 +20,6 @@ from case_store.models import (
     DeliveryStatus,
     Direction,
     Message,
-    OutboxItem,
-    OutboxStatus,
     Resident,
     Subscription,
 )
@@ -111,14 +110,7 @@ class Notifier:
         session.add_all(messages)
         session.flush()
         session.add_all(
-            OutboxItem(
-                message_id=message.id,
-                identity_id=recipient.identity_id,
-                payload={"text": message.text, "quick_replies": [], "photo_url": photo_url},
-                status=OutboxStatus.PENDING,
-                attempts=0,
-                next_attempt_at=message.created_at,
-            )
+            new_item(message.id, recipient.identity_id, message.text or "", photo_url=photo_url)
             for message, recipient in zip(messages, recipients, strict=True)
             if message.delivery_status is DeliveryStatus.QUEUED
         )

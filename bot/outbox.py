@@ -46,20 +46,29 @@ def do_queue_replies(
             row.delivery_error = "the resident opted out"
             continue
         row.delivery_status = DeliveryStatus.QUEUED
-        session.add(
-            OutboxItem(
-                message_id=row.id,
-                identity_id=identity.id,
-                payload={
-                    "text": reply.text,
-                    "quick_replies": [asdict(q) for q in reply.quick_replies],
-                    "send_anyway": send_anyway,
-                },
-                status=OutboxStatus.PENDING,
-                attempts=0,
-                next_attempt_at=utcnow(),
-            )
-        )
+        quick_replies = [asdict(q) for q in reply.quick_replies]
+        session.add(new_item(row.id, identity.id, reply.text, quick_replies=quick_replies, send_anyway=send_anyway))
+
+
+def new_item(
+    message_id: int,
+    identity_id: int,
+    text: str,
+    *,
+    quick_replies: Sequence[dict[str, str]] = (),
+    photo_url: str | None = None,
+    send_anyway: bool = False,
+) -> OutboxItem:
+    """A message due now, with what the sender needs to deliver it."""
+    payload = {"text": text, "quick_replies": list(quick_replies), "photo_url": photo_url, "send_anyway": send_anyway}
+    return OutboxItem(
+        message_id=message_id,
+        identity_id=identity_id,
+        payload=payload,
+        status=OutboxStatus.PENDING,
+        attempts=0,
+        next_attempt_at=utcnow(),
+    )
 
 
 @dataclass(frozen=True, slots=True)

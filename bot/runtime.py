@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.case_codes import case_code
 from bot.casework import Turn, awaiting_reply, do_effect, do_thread_replies, recent_cases
 from bot.conversations import ConversationStore, Stored
-from bot.dialogue import Context, ConversationState, Heard, Question, ServiceInfo, handle_outcome, handle_turn
+from bot.dialogue import Context, ConversationState, Heard, Question, ServiceInfo, Step, handle_outcome, handle_turn
 from bot.dialogue.effects import CaseFiled, SetOptOut
 from bot.dialogue.messages import InboundMessage
 from bot.dialogue.replies import Reply
@@ -26,7 +26,7 @@ from case_store.attributes import definitions_of
 from case_store.models import Channel, ChannelIdentity, DeliveryStatus, Direction, Message, Service
 from case_store.residents import do_identify
 from locales.languages import SUPPORTED, supported
-from nlu.city import city_index, has_city
+from nlu.city import imported_city_index
 from nlu.understand import Understanding
 
 CATALOG_REFRESH_SECONDS = 60.0
@@ -131,16 +131,18 @@ class Runtime:
                 session.add(_inbound_row(message, turn, state.language))
                 replies, case_id, opted_out = [Reply("conversation.unsupported_content")], None, False
             else:
-                city = city_index(session) if has_city(session) else None
+                city = imported_city_index(session)
                 heard = hear(message, understood, city, stored.options)
                 session.add(_inbound_row(message, turn, heard.language))
                 session.flush()
-                heard = replace(heard, awaiting_reply=awaiting_reply(session, turn.identity.resident_id))
                 state = stored.state
-                if not state.cases:
-                    # A conversation that expired still knows the resident's recent reports, so
-                    # "it's still there" after a "no problem found" finds its case.
-                    state = replace(state, cases=recent_cases(session, turn.identity.resident_id))
+                if state.step is Step.IDLE:
+                    # Between reports only: a reply to a "no problem found" reopens that case,
+                    # and an expired conversation still knows the resident's recent reports.
+                    resident = turn.identity.resident_id
+                    heard = replace(heard, awaiting_reply=awaiting_reply(session, resident))
+                    if not state.cases:
+                        state = replace(state, cases=recent_cases(session, resident))
                 state, replies, case_id, opted_out = self._engine(session, turn, state, heard, context)
 
             if case_id and message.channel == "web" and self._secret_key:

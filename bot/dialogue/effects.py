@@ -40,7 +40,8 @@ class MuteCase:
 
 @dataclass(frozen=True, slots=True)
 class LookUpStatus:
-    case_ids: tuple[str, ...]  # filed in this conversation; the runtime adds the resident's others
+    """The resident's own cases, as the store knows them (every channel, every conversation)."""
+
     asked: str | None = None  # a case number the resident named: only it, if it is theirs
     code: str | None = None  # or if this check code proves they were given it
 

@@ -158,7 +158,7 @@ def _mute(state: ConversationState, heard: Heard) -> TurnResult:
 
 
 def _status(state: ConversationState, heard: Heard, context: Context) -> TurnResult:
-    return TurnResult(state, (), (LookUpStatus(state.cases, heard.case_number, heard.case_code),))
+    return TurnResult(state, (), (LookUpStatus(heard.case_number, heard.case_code),))
 
 
 _ANYWHERE: dict[Intent, Handler] = {
@@ -345,9 +345,9 @@ def _choose_language(state: ConversationState, heard: Heard, context: Context) -
         return _switch_language(state, picked, context)
     if state.attempts + 1 >= MAX_TRIES or heard.has_report_content:
         resumed = replace(state, step=state.resume or Step.IDLE, resume=None, attempts=0)
-        return HANDLERS[resumed.step](resumed, heard, context) if heard.has_report_content else _with_prompt(
-            resumed, context
-        )
+        if heard.has_report_content:
+            return HANDLERS[resumed.step](resumed, heard, context)
+        return _with_prompt(resumed, context)
     return _retry(state, context, Reply("conversation.choose_language", options=_options_of(state, context)))
 
 
@@ -590,8 +590,7 @@ def _with_prompt(state: ConversationState, context: Context, *lead: Reply) -> Tu
         return _result(state, *lead, Reply("conversation.location_suggestions", options=_options_of(state, context)))
     if state.step is Step.CONFIRM_WRITTEN_PLACE:
         return _result(state, *lead, _written_place_question(state.candidates[0]))
-    asked = _advance(state, context, lead)
-    return asked
+    return _advance(state, context, lead)
 
 
 def _add_to_case(state: ConversationState, case_id: str, heard: Heard) -> TurnResult:

@@ -36,13 +36,18 @@ def twilio_blueprint(adapter: ChannelAdapter, sessions: sessionmaker[Session], *
     bp = Blueprint("twilio", __name__)
     base = public_base_url.rstrip("/")
 
-    @bp.post(MESSAGES_PATH)
-    def twilio_webhook() -> Response:
+    def verified() -> WebhookRequest | Response:
+        """The request as Twilio sent it, or the refusal: too large (413), unsigned (403)."""
         if (request.content_length or 0) > MAX_FORM_BYTES:
             return _plain("too large", 413)
         webhook = _webhook_request(base)
-        if not adapter.verify(webhook):
-            return _plain("forbidden", 403)
+        return webhook if adapter.verify(webhook) else _plain("forbidden", 403)
+
+    @bp.post(MESSAGES_PATH)
+    def twilio_webhook() -> Response:
+        webhook = verified()
+        if isinstance(webhook, Response):
+            return webhook
         try:
             record_webhook(sessions, lambda: adapter.parse(webhook), "Twilio")
         except AnomalousPayloadError as error:
@@ -52,11 +57,9 @@ def twilio_blueprint(adapter: ChannelAdapter, sessions: sessionmaker[Session], *
 
     @bp.post(STATUS_PATH)
     def twilio_status_webhook() -> Response:
-        if (request.content_length or 0) > MAX_FORM_BYTES:
-            return _plain("too large", 413)
-        webhook = _webhook_request(base)
-        if not adapter.verify(webhook):
-            return _plain("forbidden", 403)
+        webhook = verified()
+        if isinstance(webhook, Response):
+            return webhook
         try:
             update = parse_status(webhook.form)
         except AnomalousPayloadError as error:

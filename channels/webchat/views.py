@@ -122,9 +122,6 @@ def webchat_blueprint(
             "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
             f"connect-src 'self'; frame-ancestors {embed_origins}"
         )
-        response.headers["X-Frame-Options"] = "SAMEORIGIN" if embed_origins == "'self'" else ""
-        if not response.headers["X-Frame-Options"]:
-            del response.headers["X-Frame-Options"]
         return response
 
     @bp.get("/chat/widget.js")

@@ -10,7 +10,7 @@ Typical use::
 from nlu.city.address import geocode_text, parse_address
 from nlu.city.data import CityData
 from nlu.city.geojson import AddressFields, CityDataError, CitySources, read_city
-from nlu.city.index import CityIndex, city_index
+from nlu.city.index import CityIndex, city_index, imported_city_index
 from nlu.city.store import ImportSummary, do_import_city, ensure_city_loaded, has_city
 from nlu.city.types import GeocodeResult, LocationMention, Precision
 
@@ -29,6 +29,7 @@ __all__ = [
     "ensure_city_loaded",
     "geocode_text",
     "has_city",
+    "imported_city_index",
     "parse_address",
     "read_city",
 ]

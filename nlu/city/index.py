@@ -201,9 +201,18 @@ _cache: dict[str, tuple[str | None, CityIndex]] = {}
 _cache_lock = threading.Lock()
 
 
+def imported_city_index(session: Session) -> CityIndex | None:
+    """The index of the store's current city, or None when no city was ever imported."""
+    token = current_city_token(session)
+    return None if token is None else _index_for(session, token)
+
+
 def city_index(session: Session) -> CityIndex:
     """The index of the store's current city, rebuilt only after another import."""
-    token = current_city_token(session)
+    return _index_for(session, current_city_token(session))
+
+
+def _index_for(session: Session, token: str | None) -> CityIndex:
     database = str(session.get_bind().engine.url)
     cached = _cache.get(database)
     if cached is not None and cached[0] == token:

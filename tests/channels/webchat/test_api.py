@@ -100,6 +100,8 @@ def test_chat_page_escapes_and_serves_its_own_assets(client: FlaskClient) -> Non
     html = page.get_data(as_text=True)
     assert 'dir="rtl"' in html and "http://" not in html.split("<body")[1].replace("http://city.test", "")
     assert "frame-ancestors" in page.headers["Content-Security-Policy"]
+    assert "X-Frame-Options" not in page.headers  # frame-ancestors decides who may embed the chat
+    assert client.get("/healthz").headers["X-Frame-Options"] == "DENY"
     assert client.get("/webchat/static/chat.js").status_code == 200
     widget = client.get("/chat/widget.js")
     assert widget.status_code == 200 and "iframe" in widget.get_data(as_text=True)
