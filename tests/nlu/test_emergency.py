@@ -62,3 +62,41 @@ def test_phrases_that_only_look_alarming(text: str) -> None:
 )
 def test_routine_context(text: str) -> None:
     assert is_routine_context(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Harm denied in the same message: "nobody hurt", "everyone is fine"
+        "alguien choco contra el letrero y lo tumbo, nadie salio herido",
+        "le panneau stop a été renversé par une voiture, personne de blessé",
+        "路口的限速牌被车撞歪了，没人受伤",
+        "naipit yung kotse ko sa snow pero okay naman kami lahat",
+        "mi carro quedo atrapado por la nieve, estamos todos bien",
+        # Smoke with its harmless source
+        "le voisin fait son barbecue tous les soirs, la fumée rentre chez moi",
+        "соседи жарят шашлыки, весь дым идет к нам в окна",
+        "옆집 바베큐 연기가 주말마다 우리집으로 들어와요",
+        "vizinho faz churrasco todo dia e a fumaça entra na minha casa",
+        "the streetlight has been burning all day for a week",
+    ],
+)
+def test_denied_harm_and_harmless_smoke(text: str) -> None:
+    assert not matches_emergency_phrase(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A denial of harm does not cancel a hazard; a barbecue does not excuse a fire.
+        "car crashed into the pole, nobody hurt, but I smell gas",
+        "the neighbour's grill set the fence on fire",
+        "se vino abajo la zanja y hay un trabajador enterrado",
+        "inatake ata sa puso si tatay sa bus stop",
+        "мужчине стало плохо на остановке, схватился за сердце",
+        "마트 주차장 차 안에 애기 혼자 있어요",
+        "сбили пешехода на перекрестке, он весь в крови",
+    ],
+)
+def test_hazards_stay_emergencies(text: str) -> None:
+    assert matches_emergency_phrase(text)
