@@ -40,7 +40,7 @@ class _Lexicon:
     harm: re.Pattern[str]  # words a reassurance cancels ("no one was hurt")
     smoke_sources: re.Pattern[str]  # "barbecue", "cigarettes"
     smoke: re.Pattern[str]
-    negation_before: re.Pattern[str]
+    negation_before: dict[str, re.Pattern[str]]  # by language; "" = every language's words
     negation_after: re.Pattern[str]
 
 
@@ -57,10 +57,12 @@ def _lexicon() -> _Lexicon:
         lang: [fold(p) if lang in _UNSPACED else rf"(?<!\w)(?:{fold(p)})" for p in group]
         for lang, group in data["patterns"].items()
     }
-    words = [fold(w) for w in data["negations"]["before"]]
-    spaced = "|".join(re.escape(w) for w in words if w.isascii() or not _is_cjk(w))
-    unspaced = "|".join(re.escape(w) for w in words if not w.isascii() and _is_cjk(w))
-    denial = rf"(?:(?:^|[^\w])(?:{spaced})(?:[^\w]|$)|{unspaced})"
+    negations = data["negations"]
+    # Portuguese "no" is "in the": "cheiro ... no condominio, pessoas com falta de ar".
+    denials = {
+        lang: _denial([w for w in negations["before"] if w not in negations["not_in"].get(lang, ())])
+        for lang in [*data["patterns"], ""]
+    }
     return _Lexicon(
         # A message is searched with its language's phrases plus English ones (street
         # English creeps into every language); one regex of all eleven is much slower.
@@ -77,9 +79,16 @@ def _lexicon() -> _Lexicon:
         smoke_sources=_alternatives(data["harmless_smoke"]["sources"]),
         smoke=_alternatives(data["harmless_smoke"]["smoke"]),
         # A denial shortly before or inside the phrase: "not sparking", "pas d'etincelles".
-        negation_before=re.compile(denial),
+        negation_before=denials,
         negation_after=re.compile("|".join(re.escape(fold(w)) for w in data["negations"]["after"])),
     )
+
+
+def _denial(words: list[str]) -> re.Pattern[str]:
+    folded = [fold(w) for w in words]
+    spaced = "|".join(re.escape(w) for w in folded if w.isascii() or not _is_cjk(w))
+    unspaced = "|".join(re.escape(w) for w in folded if not w.isascii() and _is_cjk(w))
+    return re.compile(rf"(?:(?:^|[^\w])(?:{spaced})(?:[^\w]|$)|{unspaced})")
 
 
 def _is_cjk(word: str) -> bool:
@@ -91,50 +100,58 @@ def is_routine_context(text: str) -> bool:
     return _lexicon().routine.search(fold(text)) is not None
 
 
-def matches_emergency_phrase(text: str, language: str = "") -> bool:
-    """Whether an emergency phrase occurs; ``language`` narrows the search ("" = all)."""
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """What the lexicon sees in one message, read once."""
+
+    phrase: bool  # an emergency phrase, not denied
+    calmed: bool  # a reassurance, a harmless look-alike or a harmless source of smoke
+
+
+def _read(text: str, language: str) -> _Reading:
     lexicon = _lexicon()
     folded = fold(text)
     cleaned = lexicon.exclusions.sub(" ", folded)
+    excluded = cleaned != folded
+    reassured = lexicon.reassurance.search(folded) is not None
+    smoke_source = lexicon.smoke_sources.search(folded) is not None
     # "Crashed into the sign, nobody hurt": the harm is denied, a gas smell would not be.
-    if lexicon.reassurance.search(folded):
+    if reassured:
         cleaned = lexicon.harm.sub(" ", cleaned)
     # "The neighbour's barbecue smoke comes in": smoke with its harmless source.
-    if lexicon.smoke_sources.search(folded):
+    if smoke_source:
         cleaned = lexicon.smoke.sub(" ", cleaned)
-    phrases = lexicon.phrases.get(language, lexicon.phrases[""])
-    for match in phrases.finditer(cleaned):
+    calmed = excluded or reassured or smoke_source
+    denial = lexicon.negation_before.get(language, lexicon.negation_before[""])
+    for match in lexicon.phrases.get(language, lexicon.phrases[""]).finditer(cleaned):
         # Long phrases ("wire ... sparking") are also denied from inside; short ones
         # may start with a negation themselves ("pa respire": not breathing).
         window_end = match.end() if match.end() - match.start() > 25 else match.start()
-        denied_before = lexicon.negation_before.search(cleaned[max(0, match.start() - 14) : window_end])
+        denied_before = denial.search(cleaned[max(0, match.start() - 14) : window_end])
         denied_after = lexicon.negation_after.search(cleaned[match.end() : match.end() + 6])
         if not (denied_before or denied_after):
-            return True
-    return False
+            return _Reading(True, calmed)
+    return _Reading(False, calmed)
+
+
+def matches_emergency_phrase(text: str, language: str = "") -> bool:
+    """Whether an emergency phrase occurs; ``language`` narrows the search ("" = all)."""
+    return _read(text, language).phrase
 
 
 def detect_emergency(text: str, model: TextClassifier | None, language: str = "") -> EmergencyGuess:
     """Lexicon phrases, then the model (when given) for what the phrases do not decide."""
-    if not text.strip():
-        return EmergencyGuess(False, 0.0)
     # A tag that says FIRE, a fire last year: tried, the model then raised false alarms.
-    if is_routine_context(text):
+    if not text.strip() or is_routine_context(text):
         return EmergencyGuess(False, 0.0)
-    if matches_emergency_phrase(text, language):
+    reading = _read(text, language)
+    if reading.phrase:
         return EmergencyGuess(True, 1.0)
-    lexicon, folded = _lexicon(), fold(text)
-    if (
-        model is None
-        or len(text.strip()) < MODEL_MIN_CHARS
-        or lexicon.reassurance.search(folded)
-        or lexicon.exclusions.search(folded)
-        or lexicon.smoke_sources.search(folded)
-    ):
+    if model is None or len(text.strip()) < MODEL_MIN_CHARS or reading.calmed:
         # A word or two ("no", "ok") is too little for the model, which once heard an
         # emergency in "no"; "no one was hurt" is not one either, nor a message whose
         # only alarming words are a known harmless phrase ("fire hydrant", "smoke
-        # detector"). The phrase lexicon still catches "fire!" or "gas leak".
+        # detector") or smoke with its harmless source. The phrases still catch "fire!".
         return EmergencyGuess(False, 0.0)
     score = dict(model.predict(text).ranked).get("true", 0.0)
     return EmergencyGuess(score >= MODEL_THRESHOLD, round(score, 4))

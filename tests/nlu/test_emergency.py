@@ -79,6 +79,10 @@ def test_routine_context(text: str) -> None:
         "옆집 바베큐 연기가 주말마다 우리집으로 들어와요",
         "vizinho faz churrasco todo dia e a fumaça entra na minha casa",
         "the streetlight has been burning all day for a week",
+        # Bills and prices
+        "conta de gás veio absurda esse mês",
+        "цены на коммуналку просто огонь, счет за газ в два раза больше",
+        "الاسعار نار والايجارات مجنونة",
     ],
 )
 def test_denied_harm_and_harmless_smoke(text: str) -> None:
@@ -100,3 +104,10 @@ def test_denied_harm_and_harmless_smoke(text: str) -> None:
 )
 def test_hazards_stay_emergencies(text: str) -> None:
     assert matches_emergency_phrase(text)
+
+
+def test_a_word_that_denies_in_one_language_is_a_plain_word_in_another() -> None:
+    # Portuguese "no" is "in the", not "no".
+    text = "cheiro de produto quimico no condominio, varias pessoas com falta de ar"
+    assert matches_emergency_phrase(text, "pt")
+    assert not matches_emergency_phrase("no one trapped, the elevator is just out of order", "en")
