@@ -34,6 +34,7 @@ class EmergencyGuess:
 @dataclass(frozen=True, slots=True)
 class _Lexicon:
     phrases: dict[str, re.Pattern[str]]  # by language, each with English added
+    self_denying: re.Pattern[str]  # phrases that hold a denial themselves: "no me contesta"
     exclusions: re.Pattern[str]
     routine: re.Pattern[str]
     reassurance: re.Pattern[str]
@@ -63,14 +64,16 @@ def _lexicon() -> _Lexicon:
         lang: _denial([w for w in negations["before"] if w not in negations["not_in"].get(lang, ())])
         for lang in [*data["patterns"], ""]
     }
+    every = [p for group in patterns.values() for p in group]
     return _Lexicon(
         # A message is searched with its language's phrases plus English ones (street
         # English creeps into every language); one regex of all eleven is much slower.
         phrases={
-            lang: re.compile("|".join(f"(?:{p})" for p in {*group, *patterns["en"]}))
+            lang: re.compile("|".join(f"(?:{p})" for p in dict.fromkeys([*group, *patterns["en"]])))
             for lang, group in patterns.items()
         }
-        | {"": re.compile("|".join(f"(?:{p})" for group in patterns.values() for p in group))},
+        | {"": re.compile("|".join(f"(?:{p})" for p in every))},
+        self_denying=re.compile("|".join(f"(?:{p})" for p in every if denials[""].search(p))),
         # Longest first, so "hidrante de incendios" is removed whole, not as "hidrante".
         exclusions=_alternatives(sorted(data["exclusions"], key=len, reverse=True)),
         routine=_alternatives(data["routine_context"]["patterns"]),
@@ -124,9 +127,12 @@ def _read(text: str, language: str) -> _Reading:
     calmed = excluded or reassured or smoke_source
     denial = lexicon.negation_before.get(language, lexicon.negation_before[""])
     for match in lexicon.phrases.get(language, lexicon.phrases[""]).finditer(cleaned):
-        # Long phrases ("wire ... sparking") are also denied from inside; short ones
-        # may start with a negation themselves ("pa respire": not breathing).
-        window_end = match.end() if match.end() - match.start() > 25 else match.start()
+        # Long phrases ("wire ... sparking") are also denied from inside, unless the
+        # denial is their own ("lying on the stairs and won't answer"); short ones may
+        # start with a negation themselves ("pa respire": not breathing).
+        long = match.end() - match.start() > 25
+        own = long and lexicon.self_denying.fullmatch(cleaned, match.start(), match.end()) is not None
+        window_end = match.end() if long and not own else match.start()
         denied_before = denial.search(cleaned[max(0, match.start() - 14) : window_end])
         denied_after = lexicon.negation_after.search(cleaned[match.end() : match.end() + 6])
         if not (denied_before or denied_after):

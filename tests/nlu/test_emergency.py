@@ -111,3 +111,25 @@ def test_a_word_that_denies_in_one_language_is_a_plain_word_in_another() -> None
     text = "cheiro de produto quimico no condominio, varias pessoas com falta de ar"
     assert matches_emergency_phrase(text, "pt")
     assert not matches_emergency_phrase("no one trapped, the elevator is just out of order", "en")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Described by what is seen, not by a keyword; some phrases hold their own denial.
+        "my neighbor is lying at the bottom of the stairs and she wont answer me",
+        "mi vecina esta tirada en la escalera y no me contesta",
+        "there's a woman on the wrong side of the railing on the bridge, crying",
+        "con tui nuot cuc keo bi nghen ko tho duoc",
+        "아빠가 땅콩 먹고 입술이 퉁퉁 부어서 숨쉬기 힘들어해요",
+        "عامل النظافة طاح من الحر وما يرد",
+        "um moco ta do lado de fora da grade da ponte, parece que vai pular",
+    ],
+)
+def test_situations_described_indirectly(text: str) -> None:
+    assert matches_emergency_phrase(text)
+
+
+def test_a_word_inside_another_word_is_not_the_word() -> None:
+    # "غصن" (a branch) begins with "غص" (choked).
+    assert not matches_emergency_phrase("غصن شجرة وقع على الرصيف، ما حدا انصاب", "ar")
