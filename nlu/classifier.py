@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -108,7 +109,7 @@ class TextClassifier:
                 logits += self._coef[:, indices] @ values
         row = _softmax((logits / self.temperature)[np.newaxis, :].astype(np.float64))[0]
         order = np.argsort(-row)
-        ranked = tuple((self.labels[i], round(float(row[i]), 4)) for i in order)
+        ranked = tuple(zip([self.labels[i] for i in order], np.round(row[order], 4).tolist(), strict=True))
         return Prediction(ranked[0][0], ranked[0][1], ranked)
 
     def sklearn_logits(self, texts: Sequence[str]) -> np.ndarray:
@@ -197,13 +198,14 @@ class _Vocabulary:
         self._offset = offset
 
     def tfidf(self, grams: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
-        index = self._index
-        found = [(i, tf) for gram, tf in grams.items() if (i := index.get(gram)) is not None]
-        if not found:
+        # map() looks the grams up in C; a Python loop here was a third of the time.
+        found = np.fromiter(map(self._index.get, grams, repeat(-1)), dtype=np.int64, count=len(grams))
+        known = found >= 0
+        if not known.any():
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
-        pairs = np.array(found, dtype=np.float64)
-        indices = pairs[:, 0].astype(np.int64)
-        values = pairs[:, 1].astype(np.float32) * self._idf[indices]
+        indices = found[known]
+        frequencies = np.fromiter(grams.values(), dtype=np.float32, count=len(grams))[known]
+        values = frequencies * self._idf[indices]
         return indices + self._offset, values / np.float32(np.linalg.norm(values))
 
 

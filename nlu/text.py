@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 MAX_CHARS = 2000  # longer messages are cut; the first part carries the report
 
@@ -21,12 +22,16 @@ def clean(text: str) -> str:
     return _SPACES.sub(" ", text).strip()[:MAX_CHARS]
 
 
+@lru_cache(maxsize=1024)
 def fold(text: str) -> str:
     """Lowercase without accents: residents type "nino", "niño" and "NIÑO" alike.
 
     Only combining marks are removed, so Chinese, Korean, Arabic and Cyrillic letters
-    stay as they are (Korean syllables are recomposed after decomposition).
+    stay as they are (Korean syllables are recomposed after decomposition). Cached:
+    every model and the emergency lexicon fold the same message.
     """
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFD", text.lower())
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return unicodedata.normalize("NFC", stripped).replace("đ", "d").replace("ß", "ss")
