@@ -30,7 +30,8 @@ _NOT_NAME = (
 _PREFIX_WORD = rf"{_NOT_NAME}{_NAME_WORD}"
 # Before the last word of a street name only capitalised words count ("Martin Luther
 # King Blvd"), so the resident's own words stay out of it ("twou nan kwen Oak St").
-_CAPITALISED = rf"{_NOT_NAME}(?-i:[A-Z])[A-Za-z'.-]*"
+# Capitalised particles belong to names ("De Long St", "Del Mar Ave", "La Salle St").
+_CAPITALISED = rf"(?:(?-i:De|Del|La|Le|Van|Von|Du|Da)(?=\s+(?-i:[A-Z]))|{_NOT_NAME}(?-i:[A-Z])[A-Za-z'.-]*)"
 # "Elm Street", "mian st", "Martin Luther King Jr Blvd", "5th Ave", "3rd" (ordinals stand alone)
 # Ends are "not a Latin letter" rather than \b: in "3rd Ave交叉口" the Chinese text that
 # follows is a word character too.
@@ -85,6 +86,17 @@ _AT_BEFORE = re.compile(r"(?:\bat|\bon|\bcorner of)\s*$", re.IGNORECASE)
 _STREET_WORD = r"(?:(?:calle|avenida|rua|rue|улица|ул\.|đường|duong|kalye|شارع)\s*)?"
 _INTERSECTION = re.compile(
     rf"({_SIDE})(\s+(?:{_WORD_CONNECTORS})\s+|\s*(?:{_TIGHT_CONNECTORS})\s*){_STREET_WORD}({_SIDE})", re.IGNORECASE
+)
+# "Biscayne Blvd near the intersection with 79th St", "86th St у пересечения с Bay Pkwy"
+_CROSSING_WORDS = (
+    r"intersection|corner|crosses|cross|meets|cruza|cruce|kwaze|croise|hauteur|пересечени\w*|угла|угол|"
+    r"перекрест\w*|nga tu|ngã tư|giao|tقاطع|تقاطع|kanto|interseksyon|intersecci[oó]n|esquina|cruzamento|"
+    r"교차로|사거리|코너|路口|交叉口"
+)
+_NEAR_CORNER = re.compile(
+    rf"({_STREET})[^.;!?\n]{{0,30}}?(?:{_CROSSING_WORDS})\s*"
+    rf"(?:(?:with|of|con|com a|com|с|avec|de la|de|da|do|ng|مع)\s+)?{_STREET_WORD}({_SIDE})",
+    re.IGNORECASE,
 )
 _STOPWORDS = frozenset("of de del la el the на и y at on in to a".split())
 _CORNER_MARKERS = re.compile(
@@ -227,6 +239,16 @@ def _intersection(message: str) -> LocationText | None:
             or beside
         ):
             return LocationText(match.group(0).strip(), street=first, cross_street=second)
+    return _near_corner(message)
+
+
+def _near_corner(message: str) -> LocationText | None:
+    match = _NEAR_CORNER.search(message)
+    if match is None:
+        return None
+    first, second = _tidy(match.group(1)), _tidy(match.group(2))
+    if _STREET_RE.fullmatch(second) or second[:1].isupper():
+        return LocationText(match.group(0).strip(), street=first, cross_street=second)
     return None
 
 

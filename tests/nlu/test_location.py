@@ -75,6 +75,19 @@ def loc(text: str, number: str | None = None, street: str | None = None, cross: 
             loc("Flatbush Ave au numéro 2310", "2310", "Flatbush Ave"),
         ),
         ("سيارة متروكة في شارع Ford Rd رقم 13900", loc("Ford Rd رقم 13900", "13900", "Ford Rd")),
+        # A street, then the one it crosses, named after a word for crossing
+        (
+            "lampadaires éteints sur Biscayne Blvd à la hauteur de 79th St",
+            loc("Biscayne Blvd à la hauteur de 79th St", None, "Biscayne Blvd", "79th St"),
+        ),
+        (
+            "разметка стерлась на 86th St у пересечения с Bay Pkwy",
+            loc("86th St у пересечения с Bay Pkwy", None, "86th St", "Bay Pkwy"),
+        ),
+        (
+            "Valley Blvd 跟 Del Mar Ave 交叉口的路灯",
+            loc("Valley Blvd 跟 Del Mar Ave", None, "Valley Blvd", "Del Mar Ave"),
+        ),
         # Plain lower-case names joined by "and" right beside a corner word
         ("затопило угол emmons и nostrand", loc("emmons и nostrand", None, "emmons", "nostrand")),
         ("alagou tudo na esquina da union com a chestnut", loc("union com a chestnut", None, "union", "chestnut")),
