@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -111,6 +112,7 @@ def _report_document(report: Report) -> dict[str, Any]:
         "messages": report.messages,
         "intent": _intent_document(report.intent) if report.intent else None,
         "location": _location_document(report.location) if report.location else None,
+        "calibration": asdict(report.calibration) if report.calibration else None,
     }
 
 
@@ -193,6 +195,13 @@ def _category_text(report: Report) -> list[str]:
     if report.confusions:
         lines.append("\nmost frequent confusions (true -> predicted: count):")
         lines.extend(f"  {t} -> {p}: {n}" for t, p, n in report.confusions)
+    if report.calibration:
+        c = report.calibration
+        lines.append(
+            f"\nconfidence: mean {c.mean_confidence:.3f} against accuracy {c.accuracy:.3f}"
+            f" (expected calibration error {c.expected_calibration_error:.3f});"
+            f" right category among the first three: {c.top3_accuracy:.3f}"
+        )
     return lines
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
@@ -36,6 +36,16 @@ class Scores:
             round(float(accuracy_score(truth, predicted)), 4),
             round(float(f1_score(truth, predicted, labels=sorted(set(truth)), average="macro", zero_division=0)), 4),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Calibration:
+    """Whether the category confidence means what it says on this file."""
+
+    mean_confidence: float
+    accuracy: float
+    expected_calibration_error: float  # |confidence - accuracy| over 10 bins, weighted by size
+    top3_accuracy: float  # the right category among the first three offered
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +117,7 @@ class Report:
     messages: int = 0
     intent: IntentReport | None = None
     location: LocationReport | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    calibration: Calibration | None = None
 
 
 def _long_enough_to_identify(text: str, lang: str) -> bool:
@@ -164,6 +174,27 @@ def evaluate(rows: Sequence[dict[str, Any]], understanding: Understanding, basel
         messages=len(rows),
         intent=_intent_report(rows, results),
         location=_location_report(rows, results),
+        calibration=_calibration(truth, [u for _, u in labelled]),
+    )
+
+
+def _calibration(truth: Sequence[str], results: Sequence[Understood], bins: int = 10) -> Calibration | None:
+    if not truth:
+        return None
+    confidence = [u.category_confidence for u in results]
+    right = [u.category == t for u, t in zip(results, truth, strict=True)]
+    error = 0.0
+    for b in range(bins):
+        members = [i for i, c in enumerate(confidence) if min(int(c * bins), bins - 1) == b]
+        if members:
+            gap = sum(confidence[i] for i in members) / len(members) - sum(right[i] for i in members) / len(members)
+            error += len(members) / len(truth) * abs(gap)
+    top3 = [t in [u.category, *(code for code, _ in u.alternatives)][:3] for u, t in zip(results, truth, strict=True)]
+    return Calibration(
+        mean_confidence=round(sum(confidence) / len(truth), 4),
+        accuracy=round(sum(right) / len(truth), 4),
+        expected_calibration_error=round(error, 4),
+        top3_accuracy=round(sum(top3) / len(truth), 4),
     )
 
 

@@ -140,3 +140,27 @@ def test_an_empty_set_scores_nothing() -> None:
 )
 def test_location_hit(expected: ExpectedLocation, found: LocationText | None, hit: bool) -> None:
     assert location_hit(expected, found) is hit
+
+
+def test_calibration_is_reported_for_category_rows(understanding: Understanding, baseline: KeywordBaseline) -> None:
+    rows = [
+        {"lang": "en", "text": "huge pothole on Main St, almost lost a tire", "category": "pothole"},
+        {"lang": "en", "text": "the streetlight in front of my house is out", "category": "streetlight"},
+        # Labelled against what the words say: the model cannot be right, and it is sure.
+        {"lang": "en", "text": "rats all over the alley behind the restaurant", "category": "tree"},
+    ]
+    calibration = evaluate(rows, understanding, baseline).calibration
+    assert calibration is not None
+    assert calibration.accuracy == pytest.approx(2 / 3, abs=1e-3)
+    assert calibration.top3_accuracy >= calibration.accuracy
+    # Sure and right twice, sure and wrong once: the error is about the confidence given
+    # to the wrong answer.
+    assert calibration.mean_confidence > calibration.accuracy
+    assert 0.2 < calibration.expected_calibration_error < 0.6
+    assert "expected calibration error" in _report_text(evaluate(rows, understanding, baseline))
+
+
+def test_no_calibration_without_category_rows(understanding: Understanding, baseline: KeywordBaseline) -> None:
+    report = evaluate([{"lang": "en", "text": "hello"}], understanding, baseline)
+    assert report.calibration is None
+    assert _report_document(report)["calibration"] is None
