@@ -58,7 +58,13 @@ def test_phrases_that_only_look_alarming(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["someone wrote FIRE in graffiti on the school wall", "有人在墙上涂鸦写了个火字", "debris from a crash last week"],
+    [
+        "someone wrote FIRE in graffiti on the school wall",
+        "有人在墙上涂鸦写了个火字",
+        "debris from a crash last week",
+        "pixaram FOGO no muro da escola",
+        "ainda tem pedaco de um acidente antigo no acostamento",
+    ],
 )
 def test_routine_context(text: str) -> None:
     assert is_routine_context(text)
@@ -83,6 +89,11 @@ def test_routine_context(text: str) -> None:
         "conta de gás veio absurda esse mês",
         "цены на коммуналку просто огонь, счет за газ в два раза больше",
         "الاسعار نار والايجارات مجنونة",
+        # A chirping alarm, a light left on, denied sparks in Chinese and Korean
+        "alam lafimen nan bibliyotek la ap sonnen chak minit, se pil la ki fini",
+        "o poste da rua ta aceso o dia todo queimando energia a toa",
+        "电线垂得很低,不过没冒火花也没断",
+        "전깃줄이 좀 처져 있는데 끊어지거나 불꽃 튀는 건 없어요",
     ],
 )
 def test_denied_harm_and_harmless_smoke(text: str) -> None:
