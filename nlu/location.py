@@ -90,7 +90,7 @@ _INTERSECTION = re.compile(
 # "Biscayne Blvd near the intersection with 79th St", "86th St у пересечения с Bay Pkwy"
 _CROSSING_WORDS = (
     r"intersection|corner|crosses|cross|meets|cruza|cruce|kwaze|croise|hauteur|пересечени\w*|угла|угол|"
-    r"перекрест\w*|nga tu|ngã tư|giao|tقاطع|تقاطع|kanto|interseksyon|intersecci[oó]n|esquina|cruzamento|"
+    r"перекрест\w*|nga tu|ngã tư|giao|تقاطع|kanto|interseksyon|intersecci[oó]n|esquina|cruzamento|"
     r"교차로|사거리|코너|路口|交叉口"
 )
 _NEAR_CORNER = re.compile(
