@@ -105,20 +105,24 @@ class Runtime:
         answered = self._conversations.answered(message.channel, message.message_id)
         if answered is not None:
             return TurnOutput.from_json(answered)
+        # Wait for the models before taking the lock: on a fresh machine they train for a
+        # minute or two, longer than a conversation's lock may be held.
+        understanding = None if unsupported else self._understanding()
         with self._conversations.lock(message.conversation_id):
             answered = self._conversations.answered(message.channel, message.message_id)
             if answered is not None:
                 return TurnOutput.from_json(answered)
-            output = self._turn(message, inline=inline, unsupported=unsupported)
+            output = self._turn(message, understanding, inline=inline)
             self._conversations.remember_answer(message.channel, message.message_id, output.to_json())
         return output
 
-    def _turn(self, message: InboundMessage, *, inline: bool, unsupported: bool) -> TurnOutput:
+    def _turn(self, message: InboundMessage, understanding: Understanding | None, *, inline: bool) -> TurnOutput:
+        """One turn; without ``understanding`` the message is one the bot cannot read."""
         stored = self._conversations.load(message.conversation_id, default_language=supported(message.language_hint))
         state = stored.state
         understood = None
-        if not unsupported:
-            understood = self._understanding().understand(message.text, current_language=state.language)
+        if understanding is not None:
+            understood = understanding.understand(message.text, current_language=state.language)
         with self._sessions.begin() as session:
             context = self.context(session)
             turn = Turn(
